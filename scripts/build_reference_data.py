@@ -1,0 +1,163 @@
+"""Build the small reference tables shipped in src/rusmonitor/reference/ from real public files.
+
+Run once by a developer when the public inputs change (they live in ../shared/realdata, see
+its SOURCES.md); the outputs are committed so a fresh clone needs no network and no ../shared.
+
+Inputs (credit in src/rusmonitor/reference/SOURCES.md):
+- robhop/fylker-og-kommuner Kommuner-S.geojson, Fylker-S.geojson: 2024 codes and names (Kartverket)
+- mong/mongts kommunar-og-bydelar-opptaksområder-for-voksenpsykatri.md: 2024 HF catchment areas (SKDE)
+- niphr/csdata norway_locations.xlsx: municipality history 2020-2023 -> 2024 (FHI)
+- niphr/csdata norway_population_by_age_sex_2023.csv: SSB table 07459, 1 Jan 2023
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+REALDATA = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/realdata")
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "rusmonitor" / "reference"
+GEO_OUT = ROOT / "dbt_project" / "seeds" / "ref_geography_2024.csv"
+
+# SKDE's catchment-area short names -> (hf_code, hf_name, rhf_code). There is no public code list
+# for HFs or RHFs that all publishers share, so the codes are the project's own stable slugs.
+HF = {
+    "Finnmark": ("finnmark", "Finnmarkssykehuset HF", "helse_nord"),
+    "UNN": ("unn", "Universitetssykehuset Nord-Norge HF", "helse_nord"),
+    "Nordland": ("nordland", "Nordlandssykehuset HF", "helse_nord"),
+    "Helgeland": ("helgeland", "Helgelandssykehuset HF", "helse_nord"),
+    "Nord-Trøndelag": ("nord_trondelag", "Helse Nord-Trøndelag HF", "helse_midt_norge"),
+    "St. Olav": ("st_olav", "St. Olavs hospital HF", "helse_midt_norge"),
+    "Møre og Romsdal": ("more_og_romsdal", "Helse Møre og Romsdal HF", "helse_midt_norge"),
+    "Førde": ("forde", "Helse Førde HF", "helse_vest"),
+    "Bergen": ("bergen", "Helse Bergen HF", "helse_vest"),
+    "Fonna": ("fonna", "Helse Fonna HF", "helse_vest"),
+    "Stavanger": ("stavanger", "Helse Stavanger HF", "helse_vest"),
+    "Østfold": ("ostfold", "Sykehuset Østfold HF", "helse_sor_ost"),
+    "Akershus": ("akershus", "Akershus universitetssykehus HF", "helse_sor_ost"),
+    # Oslo is split by city district between OUS, Lovisenberg and Diakonhjemmet; the warehouse
+    # works at municipality level, so all of Oslo goes to Oslo universitetssykehus HF.
+    "OUS": ("oslo", "Oslo universitetssykehus HF", "helse_sor_ost"),
+    "Lovisenberg": ("oslo", "Oslo universitetssykehus HF", "helse_sor_ost"),
+    "Diakonhjemmet": ("oslo", "Oslo universitetssykehus HF", "helse_sor_ost"),
+    "Innlandet": ("innlandet", "Sykehuset Innlandet HF", "helse_sor_ost"),
+    "Vestre Viken": ("vestre_viken", "Vestre Viken HF", "helse_sor_ost"),
+    "Vestfold": ("vestfold", "Sykehuset i Vestfold HF", "helse_sor_ost"),
+    "Telemark": ("telemark", "Sykehuset Telemark HF", "helse_sor_ost"),
+    "Sørlandet": ("sorlandet", "Sørlandet sykehus HF", "helse_sor_ost"),
+}
+RHF = {
+    "helse_sor_ost": "Helse Sør-Øst RHF",
+    "helse_vest": "Helse Vest RHF",
+    "helse_midt_norge": "Helse Midt-Norge RHF",
+    "helse_nord": "Helse Nord RHF",
+}
+
+
+def municipalities_2024() -> dict[str, str]:
+    gj = json.loads((REALDATA / "robhop-fylker-og-kommuner/Kommuner-S.geojson").read_text())
+    return {f["properties"]["kommunenummer"]: f["properties"]["kommunenavn"] for f in gj["features"]}
+
+
+def counties_2024() -> dict[str, str]:
+    gj = json.loads((REALDATA / "robhop-fylker-og-kommuner/Fylker-S.geojson").read_text())
+    # The short name ("Troms") reads better in a report than the trilingual one.
+    return {f["properties"]["fylkesnummer"]: f["properties"]["name"] for f in gj["features"]}
+
+
+def catchment_2024() -> dict[str, str]:
+    path = REALDATA / "mong-mongts/statisk/kommunar-og-bydelar-opptaksområder-for-voksenpsykatri.md"
+    text = path.read_text()
+    out: dict[str, str] = {}
+    # The Møre og Romsdal row is not closed in the source, so split on <TR> rather than match pairs.
+    for chunk in re.split(r"<TR>", text)[1:]:
+        cells = re.findall(r"<TD>(.*?)(?:</TD>|$)", chunk, flags=re.S)
+        if len(cells) < 2:
+            continue
+        area = cells[0].strip()
+        for item in cells[1].split(","):
+            m = re.match(r"\s*(\d{4})\s", item)
+            if m:  # 6-digit Oslo districts are skipped: Oslo is mapped whole below
+                out.setdefault(m.group(1), area)
+    out["0301"] = "OUS"
+    return out
+
+
+def geography() -> pd.DataFrame:
+    munis, counties, areas = municipalities_2024(), counties_2024(), catchment_2024()
+    missing = sorted(set(munis) - set(areas))
+    if missing:
+        raise SystemExit(f"municipalities without a catchment area: {missing}")
+    rows = []
+    for code, name in sorted(munis.items()):
+        hf_code, hf_name, rhf_code = HF[areas[code]]
+        rows.append(
+            {
+                "municipality_code": code,
+                "municipality_name": name,
+                "county_code": code[:2],
+                "county_name": counties[code[:2]],
+                "hf_code": hf_code,
+                "hf_name": hf_name,
+                "rhf_code": rhf_code,
+                "rhf_name": RHF[rhf_code],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def crosswalk_2023_to_2024() -> dict[str, list[tuple[str, float]]]:
+    loc = pd.read_excel(REALDATA / "niphr-csdata/norway_locations.xlsx")
+    loc = loc[loc.municip_code.str.startswith("municip_nor")]
+    valid_2023 = loc[(loc.year_start <= 2023) & (loc.year_end.isna() | (loc.year_end >= 2023))]
+    out: dict[str, list[tuple[str, float]]] = {}
+    for r in valid_2023.itertuples():
+        src = r.municip_code.removeprefix("municip_nor")
+        # No successor: the code is still valid in 2024.
+        dst = src if pd.isna(r.municip_code_end) else r.municip_code_end.removeprefix("municip_nor")
+        weight = 1.0 if pd.isna(r.weighting) else float(r.weighting)
+        out.setdefault(src, []).append((dst, weight))
+    return out
+
+
+def population_2023(valid_codes: set[str]) -> pd.DataFrame:
+    path = REALDATA / "niphr-csdata/norway_population_by_age_sex_2023.csv"
+    raw = pd.read_csv(path, sep=";", skiprows=2, encoding="latin-1")
+    raw = raw[raw.region.str.match(r"K-\d{4} ")]
+    raw["code"] = raw.region.str.slice(2, 6)
+    raw["age"] = raw.age.str.extract(r"^(\d+)").astype(int)
+    long = raw.melt(id_vars=["code", "age"], value_vars=["Persons 2023 Males", "Persons 2023 Females"],
+                    var_name="sex", value_name="persons")
+    long["sex"] = long.sex.map({"Persons 2023 Males": "1", "Persons 2023 Females": "2"})
+    cw = crosswalk_2023_to_2024()
+    parts = []
+    for src, targets in cw.items():
+        sub = long[long.code == src]
+        for dst, w in targets:
+            parts.append(sub.assign(code=dst, persons=sub.persons * w))
+    pop = pd.concat(parts).groupby(["code", "sex", "age"], as_index=False).persons.sum()
+    pop["persons"] = pop.persons.round().astype(int)
+    unknown = set(pop.code) - valid_codes
+    if unknown:
+        raise SystemExit(f"population codes not in the 2024 geography: {sorted(unknown)}")
+    return pop.rename(columns={"code": "municipality_code"})
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    geo = geography()
+    geo.to_csv(GEO_OUT, index=False, quoting=csv.QUOTE_MINIMAL)
+    pop = population_2023(set(geo.municipality_code))
+    pop.to_csv(OUT / "population_2023.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
+    print(f"geography: {len(geo)} municipalities, {geo.hf_code.nunique()} HF, {geo.rhf_code.nunique()} RHF")
+    print(f"population 2023: {pop.persons.sum():,} persons in {pop.municipality_code.nunique()} municipalities")
+
+
+if __name__ == "__main__":
+    main()

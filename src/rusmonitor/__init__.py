@@ -1,0 +1,1 @@
+"""rusmonitor: follow-up warehouse for Opptrappingsplanen for rusfeltet."""

@@ -1,0 +1,89 @@
+"""The indicator catalog (indicators.yml): the single source of truth for indicator metadata.
+
+The file in this package is a copy of the steering repo's shared/indicators.yml; a test fails when
+the two differ, so there is one catalog, kept in the repo so a fresh clone is self-contained."""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH
+
+# Units whose numerator counts persons: disclosure control applies to them.
+PERSON_UNITS = {"persons"}
+
+
+def _fix_norwegian_keys(node: Any) -> Any:
+    """YAML 1.1 reads the key `no:` as the boolean False; the catalog means Norwegian."""
+    if isinstance(node, dict):
+        return {("no" if k is False else k): _fix_norwegian_keys(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fix_norwegian_keys(v) for v in node]
+    return node
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> dict[str, Any]:
+    with CATALOG_PATH.open(encoding="utf-8") as f:
+        return _fix_norwegian_keys(yaml.safe_load(f))
+
+
+def indicators() -> list[dict[str, Any]]:
+    return load_catalog()["indicators"]
+
+
+def indicator(indicator_id: str) -> dict[str, Any]:
+    for ind in indicators():
+        if ind["id"] == indicator_id:
+            return ind
+    raise KeyError(f"indicator {indicator_id!r} is not in the catalog {CATALOG_PATH}")
+
+
+def indicator_rows() -> list[dict[str, Any]]:
+    """One flat row per indicator, as loaded into the warehouse for dim_indicator."""
+    cat = load_catalog()
+    rows = []
+    for order, ind in enumerate(cat["indicators"], start=1):
+        goal = cat["goals"][ind["goal"]]
+        area = cat["effort_areas"][ind["area"]]
+        rows.append(
+            {
+                "indicator_id": ind["id"],
+                "catalog_order": order,
+                "name_no": ind["name_no"],
+                "name_en": ind["name_en"],
+                "goal": ind["goal"],
+                "goal_no": goal["no"],
+                "goal_en": goal["en"],
+                "effort_area": ind["area"],
+                "effort_area_no": area["no"],
+                "effort_area_en": area["en"],
+                "kind": ind["kind"],
+                "unit": ind["unit"],
+                "numerator_definition": ind.get("numerator"),
+                "denominator_definition": ind.get("denominator"),
+                "source_id": ind["source"],
+                "source_name": cat["sources"][ind["source"]]["name"],
+                "dimensions": ",".join(ind.get("dimensions", [])),
+                "direction": ind.get("direction", "none"),
+                "target_text": ind.get("target"),
+                "threshold": ind.get("threshold"),
+                "series_break": ind.get("series_break"),
+                "seed_ref": ind.get("seed_ref"),
+                "notes": ind.get("notes"),
+                "priority": ind["priority"],
+                "is_person_count": ind["unit"] in PERSON_UNITS,
+                "baselines_json": json.dumps(ind.get("baselines", []), ensure_ascii=False),
+            }
+        )
+    return rows
+
+
+def reference_figures() -> list[dict[str, str]]:
+    with REFERENCE_FIGURES_PATH.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))

@@ -1,0 +1,184 @@
+"""Data contracts for the raw layer, kept as code.
+
+One contract per raw table: its columns (name, type, nullability, allowed values, pattern, range),
+key and grain. The loader checks incoming files against it before anything is written, the GX raw
+suite is generated from it, and the docs render it. Column names are the publishers' own
+(Norwegian) names; staging models rename them to English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # varchar | integer | date | decimal(p,s)
+    description: str = ""
+    nullable: bool = False
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None  # regular expression the whole (trimmed) text must match
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def sql_type(self) -> str:
+        return {"varchar": "VARCHAR", "integer": "BIGINT", "date": "DATE"}.get(
+            self.dtype, self.dtype.upper()
+        )
+
+
+@dataclass(frozen=True)
+class Contract:
+    source: str  # source id from the catalog's sources:
+    table: str  # raw table name (schema raw)
+    description: str
+    grain: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    file_format: str  # how the landing file is laid out, for the docs
+    metadata_columns: tuple[str, ...] = field(
+        default=("_load_id", "_source_file", "_content_hash", "_row_number")
+    )
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+MUNICIPALITY = r"\d{4}"
+
+NPR_TSB_EPISODES = Contract(
+    source="npr",
+    table="npr_tsb_episodes",
+    description="NPR: one row per TSB episode (henvisningsperiode with a treatment start), "
+    "pseudonymous person key, residence municipality, referral, assessment and start dates.",
+    grain="one row per episode",
+    key=("episode_id",),
+    file_format="CSV, ';'-separated, UTF-8, header row, ISO dates (YYYY-MM-DD)",
+    columns=(
+        Column("episode_id", "varchar", "episode key", pattern=r"E\d{4}-\d{7}"),
+        Column("pasient_lopenr", "varchar", "pseudonymous person key", pattern=r"P\d{7}"),
+        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
+        Column("fodselsar", "integer", "year of birth", min=1900, max=2024),
+        Column("bostedskommune", "varchar", "municipality of residence", pattern=MUNICIPALITY),
+        Column("rapporteringsenhet", "varchar", "reporting health trust (treating HF)"),
+        Column("henvisning_mottatt", "date", "referral received"),
+        Column("vurdering_dato", "date", "referral assessed", nullable=True),
+        Column("behandling_start", "date", "treatment start"),
+        Column("episode_slutt", "date", "episode end", nullable=True),
+        Column("omsorgsniva", "integer", "level of care: 1 inpatient, 2 day, 3 outpatient",
+               allowed=("1", "2", "3")),
+        Column("hovedtilstand", "varchar", "main condition, ICD-10", pattern=r"F1\d\.\d"),
+        Column("fritt_behandlingsvalg", "integer", "treated under free choice (1) or not (0)",
+               allowed=("0", "1")),
+    ),
+)
+
+IS_24_8_FTE = Contract(
+    source="is_24_8",
+    table="is_24_8_fte",
+    description="Helsedirektoratet form IS-24/8: municipal FTEs by work area and target group.",
+    grain="one row per year, municipality, work area and target group",
+    key=("aar", "kommunenr", "arbeidsomrade", "malgruppe"),
+    file_format="CSV, ';'-separated, UTF-8, header row, decimal comma",
+    columns=(
+        Column("aar", "integer", "reporting year", min=2000, max=2100),
+        Column("kommunenr", "varchar", "municipality code", pattern=MUNICIPALITY),
+        Column("kommunenavn", "varchar", "municipality name"),
+        Column("arbeidsomrade", "varchar", "work area",
+               allowed=("rus", "psykisk_helse", "felles")),
+        Column("malgruppe", "varchar", "target group", allowed=("voksne", "barn")),
+        Column("arsverk", "decimal(10,1)", "full-time equivalents", min=0, max=10000),
+    ),
+)
+
+SAMDATA_OPERATING_COSTS = Contract(
+    source="samdata",
+    table="samdata_operating_costs",
+    description="Samdata spesialisthelsetjenesten: operating costs per health trust and sector, "
+    "million NOK in current prices (sheet 'Driftskostnader').",
+    grain="one row per year, health trust and sector",
+    key=("aar", "helseforetak", "sektor"),
+    file_format="XLSX workbook, one sheet per measure, title row, sectors as columns",
+    columns=(
+        Column("aar", "integer", "year", min=2000, max=2100),
+        Column("rhf", "varchar", "regional health authority (name)"),
+        Column("helseforetak", "varchar", "health trust (name)"),
+        Column("sektor", "varchar", "sector",
+               allowed=("Somatikk", "PHV voksne", "PHV barn og unge", "TSB")),
+        Column("driftskostnader_mnok", "decimal(12,1)", "operating costs, MNOK current prices",
+               min=0, max=1_000_000),
+    ),
+)
+
+SAMDATA_PRICE_INDEX = Contract(
+    source="samdata",
+    table="samdata_price_index",
+    description="Samdata: the price index used for fixed-price comparisons (sheet 'Prisindeks').",
+    grain="one row per year",
+    key=("aar",),
+    file_format="XLSX sheet 'Prisindeks'",
+    columns=(
+        Column("aar", "integer", "year", min=2000, max=2100),
+        Column("prisindeks", "decimal(8,2)", "price index, 2024 = 100", min=1, max=1000),
+    ),
+)
+
+SAMDATA_TSB_ACTIVITY = Contract(
+    source="samdata",
+    table="samdata_tsb_activity",
+    description="Samdata: TSB activity and capacity per health trust (sheet 'TSB aktivitet').",
+    grain="one row per year and health trust",
+    key=("aar", "helseforetak"),
+    file_format="XLSX sheet 'TSB aktivitet'",
+    columns=(
+        Column("aar", "integer", "year", min=2000, max=2100),
+        Column("rhf", "varchar", "regional health authority (name)"),
+        Column("helseforetak", "varchar", "health trust (name)"),
+        Column("oppholdsdogn", "integer", "inpatient bed-days", min=0),
+        Column("innleggelser", "integer", "admissions", min=0),
+        Column("polikliniske_konsultasjoner", "integer", "outpatient consultations", min=0),
+        Column("dognplasser_offentlig", "integer", "residential places, public", min=0),
+        Column("dognplasser_privat", "integer", "residential places, private", min=0),
+    ),
+)
+
+SSB_POPULATION = Contract(
+    source="ssb_population",
+    table="ssb_population",
+    description="SSB population 1 January by municipality, sex and single year of age "
+    "(table 07459-like), from JSON-stat2.",
+    grain="one row per municipality, sex, age and year",
+    key=("region", "kjonn", "alder", "tid"),
+    file_format="JSON-stat 2.0 dataset (SSB PxWebApi v2 'json-stat2' output)",
+    columns=(
+        Column("region", "varchar", "municipality code", pattern=MUNICIPALITY),
+        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
+        Column("alder", "integer", "age in years (105 = 105 or older)", min=0, max=105),
+        Column("tid", "integer", "year (population on 1 January)", min=1900, max=2100),
+        Column("personer", "integer", "persons", nullable=True, min=0),
+        Column("status", "varchar", "SSB status symbol where the value is missing",
+               nullable=True, allowed=(".", "..", "...", ":", "-")),
+    ),
+)
+
+CONTRACTS: dict[str, Contract] = {
+    c.table: c
+    for c in (
+        NPR_TSB_EPISODES,
+        IS_24_8_FTE,
+        SAMDATA_OPERATING_COSTS,
+        SAMDATA_PRICE_INDEX,
+        SAMDATA_TSB_ACTIVITY,
+        SSB_POPULATION,
+    )
+}
+
+
+def contracts_for(source: str) -> list[Contract]:
+    return [c for c in CONTRACTS.values() if c.source == source]

@@ -1,0 +1,431 @@
+"""Deterministic synthetic extracts in the publishers' own formats.
+
+Real registers (NPR, Samdata, IS-24/8) cannot be shared, so the repo ships a generator that writes
+the same formats, calibrated so that national totals reproduce the reference figures of the plan
+(catalog/reference_figures.csv). Geography and the population base are real (see
+reference/SOURCES.md). The same seed always gives byte-identical files.
+
+Layout: <out>/<source>/<year>/<file>, one folder per source and period.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rusmonitor.settings import GEOGRAPHY_SEED, POPULATION_BASE
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEED = 2016
+DEFAULT_YEARS = range(2010, 2025)
+SOURCE_IDS = {"npr": 1, "samdata": 2, "is_24_8": 3, "ssb_population": 4}
+
+# ---------------------------------------------------------------- calibration targets
+# National TSB patients per year; 2014 is "snaut 27 000" (plan, 002 L567).
+TSB_PATIENTS = {2010: 24_400, 2011: 25_000, 2012: 25_700, 2013: 26_300, 2014: 26_850,
+                2015: 27_300, 2016: 27_800, 2017: 28_100, 2018: 28_500, 2019: 28_900,
+                2020: 28_000, 2021: 28_700, 2022: 29_300, 2023: 29_800, 2024: 30_200}
+# Mean waiting time in days; 75 in 2010 and 55 in 2014 (002 L1943-1945).
+TSB_WAIT_MEAN = {2010: 75, 2011: 71, 2012: 66, 2013: 60, 2014: 55, 2015: 52, 2016: 49,
+                 2017: 46, 2018: 44, 2019: 43, 2020: 45, 2021: 44, 2022: 43, 2023: 42, 2024: 41}
+# Main condition (ICD-10) shares in 2014: alcohol 36, opioids 28, cannabis 13, several 10 (002 L567-575).
+SUBSTANCE_SHARES_2014 = {"F10.2": 0.36, "F11.2": 0.28, "F12.2": 0.13, "F19.2": 0.10,
+                         "F15.2": 0.08, "F13.2": 0.03, "F16.2": 0.02}
+SUBSTANCE_DRIFT = {"F10.2": 0.003, "F11.2": -0.004, "F12.2": 0.001}  # per year from 2014
+RHF_WAIT_FACTOR = {"helse_sor_ost": 1.0, "helse_vest": 0.9, "helse_midt_norge": 1.15,
+                   "helse_nord": 1.05}
+
+# Samdata, national 2014, MNOK current prices; TSB ≈ 4.6 bn (002 L1210-1213).
+COSTS_2014 = {"Somatikk": 96_000.0, "PHV voksne": 15_800.0, "PHV barn og unge": 3_900.0,
+              "TSB": 4_600.0}
+REAL_GROWTH = {"Somatikk": (0.018, 0.008), "PHV voksne": (0.012, 0.012),
+               "PHV barn og unge": (0.020, 0.012), "TSB": (0.030, 0.015)}  # mean, sd
+RHF_TSB_PER_CAPITA = {"helse_sor_ost": 1.0, "helse_vest": 0.95, "helse_midt_norge": 0.9,
+                      "helse_nord": 1.2}
+INFLATION = {2011: 3.0, 2012: 3.2, 2013: 3.1, 2014: 3.0, 2015: 2.9, 2016: 2.6, 2017: 2.4,
+             2018: 2.8, 2019: 3.1, 2020: 2.3, 2021: 2.9, 2022: 4.5, 2023: 5.5, 2024: 4.6}
+# TSB activity 2014 (002 L1215-1230) and yearly trend.
+TSB_ACTIVITY_2014 = {"oppholdsdogn": (586_000, -0.010), "innleggelser": (13_600, 0.005),
+                     "polikliniske_konsultasjoner": (596_000, 0.030),
+                     "dognplasser_offentlig": (807, -0.005), "dognplasser_privat": (1_099, -0.005)}
+
+# IS-24/8, national FTEs in 2014 (Tabell 2.2, 002 L1243-1255): rus 702 + 69, felles 9 432,
+# psykisk helse 2 927. Only the rus split by target group is published; the others are ours.
+FTE_2014 = {("rus", "voksne"): 702.0, ("rus", "barn"): 69.0,
+            ("felles", "voksne"): 7_546.0, ("felles", "barn"): 1_886.0,
+            ("psykisk_helse", "voksne"): 2_049.0, ("psykisk_helse", "barn"): 878.0}
+FTE_GROWTH = {"rus": 0.035, "felles": 0.020, "psykisk_helse": 0.015}
+
+# Population on 1 January, whole country (SSB); the 2023 base is scaled to these.
+POPULATION_TOTAL = {2010: 4_858_199, 2011: 4_920_305, 2012: 4_985_870, 2013: 5_051_275,
+                    2014: 5_109_056, 2015: 5_165_802, 2016: 5_213_985, 2017: 5_258_317,
+                    2018: 5_295_619, 2019: 5_328_212, 2020: 5_367_580, 2021: 5_391_369,
+                    2022: 5_425_270, 2023: 5_488_984, 2024: 5_550_203}
+
+
+# ---------------------------------------------------------------- helpers
+def rng_for(seed: int, source: str, year: int = 0) -> np.random.Generator:
+    """One independent stream per source and period, so files do not depend on each other."""
+    return np.random.default_rng([seed, SOURCE_IDS[source], year])
+
+
+def apportion(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split an integer total over weights so the parts sum exactly (largest remainder)."""
+    w = np.asarray(weights, dtype=float)
+    raw = total * w / w.sum()
+    base = np.floor(raw).astype(np.int64)
+    rest = int(total - base.sum())
+    order = np.argsort(-(raw - base), kind="stable")
+    base[order[:rest]] += 1
+    return base
+
+
+def geography() -> pd.DataFrame:
+    return pd.read_csv(GEOGRAPHY_SEED, dtype=str)
+
+
+def population_base() -> pd.DataFrame:
+    return pd.read_csv(POPULATION_BASE, dtype={"municipality_code": str, "sex": str})
+
+
+def parse_years(text: str) -> list[int]:
+    """'2010-2024' or '2014' or '2013,2014'."""
+    years: list[int] = []
+    for part in text.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            years.extend(range(int(a), int(b) + 1))
+        else:
+            years.append(int(part))
+    bad = [y for y in years if y not in POPULATION_TOTAL]
+    if bad:
+        raise ValueError(f"years {bad} outside the supported range 2010-2024")
+    return sorted(set(years))
+
+
+def _write_csv(df: pd.DataFrame, path: Path, decimal: str = ".") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, sep=";", index=False, decimal=decimal, lineterminator="\n",
+              quoting=csv.QUOTE_MINIMAL, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- population
+def population_by_year(seed: int, year: int) -> pd.DataFrame:
+    """Municipality x sex x age population on 1 January of `year`."""
+    base = population_base()
+    rng = np.random.default_rng([seed, SOURCE_IDS["ssb_population"]])
+    munis = np.sort(base.municipality_code.unique())
+    trend = dict(zip(munis, rng.normal(0.0, 0.004, len(munis)), strict=True))
+    factor = POPULATION_TOTAL[year] / POPULATION_TOTAL[2023]
+    g = base.municipality_code.map(trend).to_numpy()
+    persons = base.persons.to_numpy() * factor * (1 + g * (year - 2023))
+    return base.assign(persons=np.round(persons).astype(np.int64))
+
+
+def write_population(seed: int, year: int, out: Path) -> Path:
+    pop = population_by_year(seed, year)
+    geo = geography().set_index("municipality_code")
+    regions = sorted(pop.municipality_code.unique())
+    ages = list(range(0, 106))
+    age_codes = [f"{a:03d}" if a < 105 else "105+" for a in ages]
+    cube = (pop.set_index(["municipality_code", "sex", "age"]).persons
+            .reindex(pd.MultiIndex.from_product([regions, ["1", "2"], ages]), fill_value=0))
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "07459: Befolkning, etter region, kjønn, alder, statistikkvariabel og år",
+        "source": "Statistisk sentralbyrå (synthetic extract, rusmonitor)",
+        "updated": f"{year}-02-20T07:00:00Z",
+        "id": ["Region", "Kjonn", "Alder", "ContentsCode", "Tid"],
+        "size": [len(regions), 2, len(ages), 1, 1],
+        "dimension": {
+            "Region": {"label": "region", "category": {
+                "index": {r: i for i, r in enumerate(regions)},
+                "label": {r: geo.loc[r, "municipality_name"] for r in regions}}},
+            "Kjonn": {"label": "kjønn", "category": {
+                "index": {"1": 0, "2": 1}, "label": {"1": "Menn", "2": "Kvinner"}}},
+            "Alder": {"label": "alder", "category": {
+                "index": {c: i for i, c in enumerate(age_codes)},
+                "label": {c: (f"{a} år" if a < 105 else "105 år eller eldre")
+                          for c, a in zip(age_codes, ages, strict=True)}}},
+            "ContentsCode": {"label": "statistikkvariabel", "category": {
+                "index": {"Personer1": 0}, "label": {"Personer1": "Personer"},
+                "unit": {"Personer1": {"base": "personer", "decimals": 0}}}},
+            "Tid": {"label": "år", "category": {"index": {str(year): 0},
+                                                 "label": {str(year): str(year)}}},
+        },
+        "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
+        "value": [int(v) for v in cube.to_numpy()],
+        "extension": {"px": {"tableid": "07459", "decimals": 0}},
+    }
+    path = out / "ssb_population" / str(year) / f"ssb_07459_{year}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- NPR
+def _npr_pool(seed: int, geo: pd.DataFrame) -> pd.DataFrame:
+    """The persons who may appear in NPR across all years (stable sex, birth year, residence)."""
+    rng = np.random.default_rng([seed, SOURCE_IDS["npr"]])
+    n = 80_000
+    adults = population_base().query("age >= 18").groupby("municipality_code").persons.sum()
+    adults = adults.reindex(geo.municipality_code).fillna(0).to_numpy()
+    return pd.DataFrame({
+        "pasient_lopenr": [f"P{i:07d}" for i in rng.permutation(n) + 1_000_000],
+        "kjonn": np.where(rng.random(n) < 0.70, 1, 2),
+        # TSB patients are mostly 20-60; a wide birth-year spread lets persons recur over years.
+        "fodselsar": np.clip(np.round(rng.normal(1978, 14, n)), 1925, 2006).astype(int),
+        "bostedskommune": geo.municipality_code.to_numpy()[
+            rng.choice(len(geo), size=n, p=adults / adults.sum())],
+    })
+
+
+def _substance_counts(year: int, n: int) -> dict[str, int]:
+    shares = dict(SUBSTANCE_SHARES_2014)
+    for code, drift in SUBSTANCE_DRIFT.items():
+        shares[code] += drift * (year - 2014)
+    shares["F15.2"] = 1.0 - sum(v for k, v in shares.items() if k != "F15.2")
+    codes = list(shares)
+    return dict(zip(codes, apportion(n, np.array([shares[c] for c in codes])), strict=True))
+
+
+def _calibrate_mean(values: np.ndarray, target: float, rng: np.random.Generator) -> np.ndarray:
+    """Integer values >= 0 whose mean is the target to within 1/n."""
+    v = np.maximum(np.round(values * target / values.mean()), 0).astype(np.int64)
+    gap = int(round(target * len(v))) - int(v.sum())
+    while gap != 0:
+        step = 1 if gap > 0 else -1
+        eligible = np.flatnonzero(v > 0) if step < 0 else np.arange(len(v))
+        pick = rng.choice(eligible, size=min(abs(gap), len(eligible)), replace=False)
+        v[pick] += step
+        gap -= step * len(pick)
+    return v
+
+
+def npr_episodes(seed: int, year: int) -> pd.DataFrame:
+    geo = geography()
+    pool = _npr_pool(seed, geo)
+    rng = rng_for(seed, "npr", year)
+    age = year - pool.fodselsar
+    eligible = np.flatnonzero((age >= 16) & (age <= 90))
+    n_pat = TSB_PATIENTS[year]
+    patients = pool.iloc[np.sort(rng.choice(eligible, size=n_pat, replace=False))].reset_index(drop=True)
+    codes = np.concatenate([np.repeat(c, k) for c, k in _substance_counts(year, n_pat).items()])
+    patients["hovedtilstand"] = rng.permutation(codes)
+    n_eps = np.minimum(1 + rng.poisson(0.5, n_pat), 4)
+    eps = patients.loc[np.repeat(np.arange(n_pat), n_eps)].reset_index(drop=True)
+    n = len(eps)
+
+    g = geo.set_index("municipality_code")
+    eps["rhf"] = eps.bostedskommune.map(g.rhf_code)
+    home_hf = eps.bostedskommune.map(g.hf_name).to_numpy()
+    # One in ten is treated outside the home trust (private institutions, free choice).
+    other_hf = geo.hf_name.unique()[rng.integers(0, geo.hf_name.nunique(), n)]
+    eps["rapporteringsenhet"] = np.where(rng.random(n) < 0.9, home_hf, other_hf)
+
+    year_start = np.datetime64(f"{year}-01-01")
+    days_in_year = int((np.datetime64(f"{year + 1}-01-01") - year_start).astype(int))
+    start = year_start + rng.integers(0, days_in_year, n).astype("timedelta64[D]")
+    wait_raw = rng.gamma(1.6, 1.0, n) * eps.rhf.map(RHF_WAIT_FACTOR).to_numpy()
+    wait = _calibrate_mean(wait_raw, TSB_WAIT_MEAN[year], rng)
+    referral = start - wait.astype("timedelta64[D]")
+    assess_after = np.minimum(wait, rng.integers(0, 22, n))
+    assessed = referral + assess_after.astype("timedelta64[D]")
+    level = rng.choice([1, 2, 3], size=n, p=[0.25, 0.05, 0.70])
+    length = np.where(level == 3, rng.integers(30, 366, n), rng.integers(7, 181, n))
+    end = start + length.astype("timedelta64[D]")
+    free_choice_p = 0.0 if year < 2015 else min(0.03 + 0.005 * (year - 2015), 0.08)
+
+    out = pd.DataFrame({
+        "episode_id": [f"E{year}-{i:07d}" for i in range(1, n + 1)],
+        "pasient_lopenr": eps.pasient_lopenr,
+        "kjonn": eps.kjonn,
+        "fodselsar": eps.fodselsar,
+        "bostedskommune": eps.bostedskommune,
+        "rapporteringsenhet": eps.rapporteringsenhet,
+        "henvisning_mottatt": pd.to_datetime(referral).strftime("%Y-%m-%d"),
+        "vurdering_dato": pd.to_datetime(assessed).strftime("%Y-%m-%d"),
+        "behandling_start": pd.to_datetime(start).strftime("%Y-%m-%d"),
+        "episode_slutt": pd.to_datetime(end).strftime("%Y-%m-%d"),
+        "omsorgsniva": level,
+        "hovedtilstand": eps.hovedtilstand,
+        "fritt_behandlingsvalg": (rng.random(n) < free_choice_p).astype(int),
+    })
+    # Real extracts have gaps: a few assessments are not registered, and episodes still open
+    # at extraction (the newest year) have no end date.
+    out.loc[rng.random(n) < 0.02, "vurdering_dato"] = ""
+    if year == max(TSB_PATIENTS):
+        out.loc[end > np.datetime64(f"{year}-12-31"), "episode_slutt"] = ""
+    return out.sort_values(["behandling_start", "episode_id"], kind="stable").reset_index(drop=True)
+
+
+def write_npr(seed: int, year: int, out: Path) -> Path:
+    path = out / "npr" / str(year) / f"npr_tsb_episoder_{year}.csv"
+    _write_csv(npr_episodes(seed, year), path)
+    return path
+
+
+# ---------------------------------------------------------------- Samdata
+def _price_index() -> dict[int, float]:
+    idx = {2024: 100.0}
+    for y in range(2024, 2010, -1):
+        idx[y - 1] = idx[y] / (1 + INFLATION[y] / 100)
+    return {y: round(v, 2) for y, v in idx.items()}
+
+
+def _hf_weights(geo: pd.DataFrame, seed: int) -> pd.DataFrame:
+    pop = population_base().groupby("municipality_code").persons.sum()
+    hf = (geo.assign(pop=geo.municipality_code.map(pop))
+          .groupby(["rhf_code", "rhf_name", "hf_code", "hf_name"], as_index=False).pop.sum())
+    rng = np.random.default_rng([seed, SOURCE_IDS["samdata"]])
+    hf["w"] = hf["pop"] * rng.lognormal(0, 0.1, len(hf))
+    return hf
+
+
+def samdata_tables(seed: int, year: int) -> dict[str, pd.DataFrame]:
+    """Costs per HF x sector, the price index and TSB activity per HF for one year."""
+    geo = geography()
+    hf = _hf_weights(geo, seed)
+    prices = _price_index()
+    rng = np.random.default_rng([seed, SOURCE_IDS["samdata"], 0])  # one path for all years
+    rhfs = sorted(hf.rhf_code.unique())
+    years = sorted(POPULATION_TOTAL)
+    cost_rows = []
+    for sector, national in COSTS_2014.items():
+        per_capita = {r: (RHF_TSB_PER_CAPITA[r] if sector == "TSB" else 1.0) for r in rhfs}
+        rhf_w = hf.groupby("rhf_code").w.sum() * pd.Series(per_capita)
+        rhf_2014 = national * rhf_w / rhf_w.sum()
+        mu, sd = REAL_GROWTH[sector]
+        growth = pd.DataFrame(rng.normal(mu, sd, (len(years), len(rhfs))), index=years, columns=rhfs)
+        real = {}
+        for r in rhfs:  # chain real growth out from the 2014 anchor in both directions
+            level = {2014: rhf_2014[r]}
+            for y in range(2015, max(years) + 1):
+                level[y] = level[y - 1] * (1 + growth.loc[y, r])
+            for y in range(2013, min(years) - 1, -1):
+                level[y] = level[y + 1] / (1 + growth.loc[y + 1, r])
+            real[r] = level
+        for r in rhfs:
+            nominal = real[r][year] * prices[year] / prices[2014]
+            sub = hf[hf.rhf_code == r]
+            tenths = apportion(int(round(nominal * 10)), sub.w.to_numpy())
+            for (_, h), t in zip(sub.iterrows(), tenths, strict=True):
+                cost_rows.append((h.rhf_name, h.hf_name, sector, t / 10))
+    costs = pd.DataFrame(cost_rows, columns=["rhf", "helseforetak", "sektor", "verdi"])
+    if year == 2014:  # the reference year is exact nationally, so rescale the TSB tenths
+        tsb = costs.sektor == "TSB"
+        tenths = apportion(int(COSTS_2014["TSB"] * 10), costs.loc[tsb, "verdi"].to_numpy())
+        costs.loc[tsb, "verdi"] = tenths / 10
+
+    activity = hf[["rhf_name", "hf_name"]].rename(columns={"rhf_name": "rhf", "hf_name": "helseforetak"})
+    for measure, (value_2014, trend) in TSB_ACTIVITY_2014.items():
+        total = int(round(value_2014 * (1 + trend) ** (year - 2014)))
+        activity[measure] = apportion(total, hf.w.to_numpy())
+    return {"costs": costs, "price_index": pd.DataFrame({"aar": [year], "prisindeks": [prices[year]]}),
+            "activity": activity}
+
+
+def write_samdata(seed: int, year: int, out: Path) -> Path:
+    t = samdata_tables(seed, year)
+    wide = (t["costs"].pivot(index=["rhf", "helseforetak"], columns="sektor", values="verdi")
+            .reset_index()[["rhf", "helseforetak", *COSTS_2014]])
+    wide.insert(0, "År", year)
+    path = out / "samdata" / str(year) / f"samdata_spesialisthelsetjenesten_{year}.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        _sheet(xl, "Driftskostnader", f"Driftskostnader {year}, mill. kr, løpende priser",
+               wide.rename(columns={"rhf": "RHF", "helseforetak": "Helseforetak"}))
+        _sheet(xl, "Prisindeks", "Prisindeks for spesialisthelsetjenesten (2024 = 100)",
+               t["price_index"].rename(columns={"aar": "År", "prisindeks": "Prisindeks"}))
+        act = t["activity"].assign(aar=year)[["aar", *t["activity"].columns]].rename(columns={
+            "aar": "År", "rhf": "RHF", "helseforetak": "Helseforetak", "oppholdsdogn": "Oppholdsdøgn",
+            "innleggelser": "Innleggelser",
+            "polikliniske_konsultasjoner": "Polikliniske konsultasjoner",
+            "dognplasser_offentlig": "Døgnplasser offentlig", "dognplasser_privat": "Døgnplasser privat"})
+        _sheet(xl, "TSB aktivitet", f"Tverrfaglig spesialisert rusbehandling {year}", act)
+    _normalise_xlsx(path)
+    return path
+
+
+def _sheet(xl: pd.ExcelWriter, name: str, title: str, df: pd.DataFrame) -> None:
+    """Samdata's layout: a title in A1, a blank row, the header on row 3."""
+    df.to_excel(xl, sheet_name=name, index=False, startrow=2)
+    xl.sheets[name]["A1"] = title
+
+
+def _normalise_xlsx(path: Path) -> None:
+    """Make the workbook byte-identical across runs: fixed zip timestamps and document dates."""
+    fixed = b"2015-11-13T00:00:00Z"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda i: i.filename):
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                import re
+
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + fixed, data)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2015, 11, 13, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, data)
+    path.write_bytes(buf.getvalue())
+
+
+# ---------------------------------------------------------------- IS-24/8
+def is_24_8_fte(seed: int, year: int) -> pd.DataFrame:
+    geo = geography()
+    pop = population_by_year(seed, year)
+    adults = pop[pop.age >= 18].groupby("municipality_code").persons.sum()
+    children = pop[pop.age < 18].groupby("municipality_code").persons.sum()
+    rng = rng_for(seed, "is_24_8", year)
+    rows = []
+    for (area, group), national_2014 in FTE_2014.items():
+        national = national_2014 * (1 + FTE_GROWTH[area]) ** (year - 2014)
+        base = (adults if group == "voksne" else children).reindex(geo.municipality_code).to_numpy()
+        # Small municipalities often report no dedicated substance-abuse FTEs at all.
+        weights = base * rng.lognormal(0, 0.35, len(base))
+        if area == "rus":
+            weights = np.where(base < 3_000, weights * (rng.random(len(base)) < 0.4), weights)
+        tenths = apportion(int(round(national * 10)), weights)
+        rows.append(pd.DataFrame({
+            "aar": year, "kommunenr": geo.municipality_code, "kommunenavn": geo.municipality_name,
+            "arbeidsomrade": area, "malgruppe": group, "arsverk": tenths / 10}))
+    return pd.concat(rows, ignore_index=True).sort_values(
+        ["kommunenr", "arbeidsomrade", "malgruppe"], kind="stable").reset_index(drop=True)
+
+
+def write_is_24_8(seed: int, year: int, out: Path) -> Path:
+    path = out / "is_24_8" / str(year) / f"is_24_8_arsverk_{year}.csv"
+    df = is_24_8_fte(seed, year)
+    df["arsverk"] = df.arsverk.map(lambda v: f"{v:.1f}".replace(".", ","))  # decimal comma
+    _write_csv(df, path)
+    return path
+
+
+# ---------------------------------------------------------------- entry point
+WRITERS = {"npr": write_npr, "samdata": write_samdata, "is_24_8": write_is_24_8,
+           "ssb_population": write_population}
+
+
+def generate(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
+             out: Path | str = "data/landing", sources: Iterable[str] | None = None) -> list[Path]:
+    out = Path(out)
+    written = []
+    years = list(years)
+    for source in sources or WRITERS:
+        started = dt.datetime.now()
+        for year in years:
+            written.append(WRITERS[source](seed, year, out))
+        log.info("generated %s for %d-%d in %.1f s", source, years[0], years[-1],
+                 (dt.datetime.now() - started).total_seconds())
+    return written

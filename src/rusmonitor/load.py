@@ -1,0 +1,444 @@
+"""Load landing files into the raw schema of the DuckDB warehouse.
+
+Each file is read as text, checked against its contract (contracts.py) and only then written, in
+one transaction, with load metadata on every row (_load_id, _source_file, _content_hash,
+_row_number). A file already loaded with the same content is skipped, so reruns change nothing; a
+file whose content changed (a resubmitted period) replaces exactly the rows it loaded before.
+A file that breaks its contract is rejected whole with an error naming the file, the row and the
+column, and nothing already in the warehouse changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from rusmonitor import catalog
+from rusmonitor.contracts import (
+    CONTRACTS,
+    IS_24_8_FTE,
+    NPR_TSB_EPISODES,
+    SAMDATA_OPERATING_COSTS,
+    SAMDATA_PRICE_INDEX,
+    SAMDATA_TSB_ACTIVITY,
+    SSB_POPULATION,
+    Column,
+    Contract,
+)
+from rusmonitor.settings import landing_dir, warehouse_path
+
+log = logging.getLogger(__name__)
+
+MAX_REPORTED_ERRORS = 20
+ROW = "_row_number"
+
+
+# ---------------------------------------------------------------- errors
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    row: int  # the physical location: CSV line, sheet row, or JSON-stat value position
+    column: str
+    value: str | None
+    reason: str
+    where: str = "row"  # how `row` reads: "row", "sheet 'X' row", "value"
+
+    def __str__(self) -> str:
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{self.file}: {self.where} {self.row}, column {self.column!r}: {self.reason}{value}"
+
+
+class LoadError(Exception):
+    """A landing file that breaks its contract. Nothing of it was written."""
+
+    def __init__(self, file: str, message: str, errors: list[RowError] | None = None,
+                 total: int | None = None):
+        self.file = file
+        self.errors = errors or []
+        self.total = total if total is not None else len(self.errors)
+        lines = [message] + [f"  {e}" for e in self.errors]
+        if self.total > len(self.errors):
+            lines.append(f"  ... and {self.total - len(self.errors)} more")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Incoming:
+    """One landing file's rows for one raw table, as text, with where each row came from."""
+
+    contract: Contract
+    frame: pd.DataFrame  # contract columns as strings + _row_number
+    where: str = "row"
+
+
+@dataclass
+class LoadResult:
+    source: str
+    file: str
+    status: str  # loaded | replaced | unchanged
+    rows: int
+    load_id: str
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------- readers (file -> text frames)
+def _read_csv(path: Path, contract: Contract, decimal_comma: bool = False) -> Incoming:
+    try:
+        df = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8",
+                         skip_blank_lines=True)
+    except UnicodeDecodeError as e:
+        raise LoadError(str(path), f"{path}: the file is not UTF-8 text ({e.reason} at byte "
+                        f"{e.start}); re-export it as UTF-8") from e
+    except pd.errors.EmptyDataError as e:
+        raise LoadError(str(path), f"{path}: the file is empty") from e
+    except pd.errors.ParserError as e:
+        raise LoadError(str(path), f"{path}: not a valid ';'-separated file: {e}") from e
+    _check_header(path, list(df.columns), contract)
+    df = df.replace({"": None})
+    df[ROW] = np.arange(2, len(df) + 2)  # line numbers: the header is line 1
+    if decimal_comma:
+        for c in contract.columns:
+            if c.dtype.startswith("decimal"):
+                df[c.name] = df[c.name].str.replace(",", ".", regex=False)
+    return Incoming(contract, df, where="line")
+
+
+def _check_header(path: Path, found: list[str], contract: Contract, where: str = "line",
+                  row: int = 1) -> None:
+    expected = contract.column_names
+    missing = [c for c in expected if c not in found]
+    extra = [c for c in found if c not in expected]
+    if not missing and not extra:
+        return
+    hint = ""
+    if len(found) == 1 and any(sep in found[0] for sep in ",\t|"):
+        hint = " The header is one column: is the delimiter ';'?"
+    errors = [RowError(str(path), row, c, None, "missing column", where=where) for c in missing]
+    errors += [RowError(str(path), row, c, None, "column not in the contract", where=where)
+               for c in extra]
+    raise LoadError(str(path), f"{path}: the header does not match the contract for "
+                    f"raw.{contract.table}: expected {expected}.{hint}", errors[:MAX_REPORTED_ERRORS],
+                    len(errors))
+
+
+SAMDATA_SHEETS = {
+    # sheet name -> (contract, Norwegian header -> contract column)
+    "Prisindeks": (SAMDATA_PRICE_INDEX, {"År": "aar", "Prisindeks": "prisindeks"}),
+    "TSB aktivitet": (SAMDATA_TSB_ACTIVITY, {
+        "År": "aar", "RHF": "rhf", "Helseforetak": "helseforetak", "Oppholdsdøgn": "oppholdsdogn",
+        "Innleggelser": "innleggelser", "Polikliniske konsultasjoner": "polikliniske_konsultasjoner",
+        "Døgnplasser offentlig": "dognplasser_offentlig", "Døgnplasser privat": "dognplasser_privat"}),
+}
+SAMDATA_COST_SHEET = "Driftskostnader"
+SAMDATA_HEADER_ROW = 3  # a title on row 1, a blank row 2
+
+
+def _read_samdata(path: Path) -> list[Incoming]:
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, header=SAMDATA_HEADER_ROW - 1, dtype=str)
+    except Exception as e:  # openpyxl raises several types for a broken zip or workbook
+        raise LoadError(str(path), f"{path}: not a readable XLSX workbook: {e}") from e
+    wanted = [SAMDATA_COST_SHEET, *SAMDATA_SHEETS]
+    missing = [s for s in wanted if s not in sheets]
+    if missing:
+        raise LoadError(str(path), f"{path}: missing sheet(s) {missing}; found {list(sheets)}")
+    out = []
+    for name, (contract, header) in SAMDATA_SHEETS.items():
+        df = sheets[name]
+        renamed = [header.get(str(c), str(c)) for c in df.columns]
+        _check_header(path, renamed, contract, where=f"sheet {name!r} row", row=SAMDATA_HEADER_ROW)
+        df.columns = renamed
+        df[ROW] = np.arange(SAMDATA_HEADER_ROW + 1, len(df) + SAMDATA_HEADER_ROW + 1)
+        out.append(Incoming(contract, df, where=f"sheet {name!r} row"))
+    # Costs come wide (one column per sector), as Samdata publishes them; unpivot to the contract.
+    df = sheets[SAMDATA_COST_SHEET]
+    ids = {"År": "aar", "RHF": "rhf", "Helseforetak": "helseforetak"}
+    sectors = SAMDATA_OPERATING_COSTS.column("sektor").allowed or ()
+    found = [str(c) for c in df.columns]
+    expected = [*ids, *sectors]
+    if found != expected:
+        missing = [c for c in expected if c not in found]
+        extra = [c for c in found if c not in expected]
+        errors = [RowError(str(path), SAMDATA_HEADER_ROW, c, None, "missing column",
+                           where=f"sheet {SAMDATA_COST_SHEET!r} row") for c in missing]
+        errors += [RowError(str(path), SAMDATA_HEADER_ROW, c, None, "column not expected",
+                            where=f"sheet {SAMDATA_COST_SHEET!r} row") for c in extra]
+        raise LoadError(str(path), f"{path}: sheet {SAMDATA_COST_SHEET!r} must have the columns "
+                        f"{expected}", errors)
+    df = df.rename(columns=ids)
+    df[ROW] = np.arange(SAMDATA_HEADER_ROW + 1, len(df) + SAMDATA_HEADER_ROW + 1)
+    long = df.melt(id_vars=["aar", "rhf", "helseforetak", ROW], value_vars=list(sectors),
+                   var_name="sektor", value_name="driftskostnader_mnok")
+    out.append(Incoming(SAMDATA_OPERATING_COSTS, long, where=f"sheet {SAMDATA_COST_SHEET!r} row"))
+    return out
+
+
+def jsonstat_frame(doc: dict) -> pd.DataFrame:
+    """A JSON-stat 2.0 dataset as a long frame: one column per dimension (codes), then value and
+    status. Values are row-major with the last dimension fastest; `value` and `status` may be
+    lists or sparse objects keyed by position, as the standard allows."""
+    if doc.get("class") != "dataset" or "id" not in doc or "size" not in doc:
+        raise ValueError("not a JSON-stat 2.0 dataset (needs class 'dataset', 'id' and 'size')")
+    ids, sizes = doc["id"], doc["size"]
+    codes = []
+    for dim in ids:
+        index = doc["dimension"][dim]["category"].get("index")
+        if index is None:  # a single-category dimension may omit the index
+            index = list(doc["dimension"][dim]["category"]["label"])
+        ordered = index if isinstance(index, list) else sorted(index, key=index.get)
+        codes.append(np.array(ordered, dtype=object))
+    n = int(np.prod(sizes))
+    positions = np.unravel_index(np.arange(n), sizes)
+    frame = pd.DataFrame({dim: codes[i][positions[i]] for i, dim in enumerate(ids)})
+    raw_values = doc.get("value", [])
+    values = [None] * n
+    if isinstance(raw_values, dict):
+        for k, v in raw_values.items():
+            values[int(k)] = v
+    else:
+        if len(raw_values) != n:
+            raise ValueError(f"'value' has {len(raw_values)} entries but 'size' implies {n}")
+        values = raw_values
+    status = doc.get("status")
+    statuses: list[str | None] = [None] * n
+    if isinstance(status, str):
+        statuses = [status] * n
+    elif isinstance(status, list):
+        statuses = status
+    elif isinstance(status, dict):
+        for k, v in status.items():
+            statuses[int(k)] = v
+    frame["value"] = pd.Series(values, dtype=object)
+    frame["status"] = pd.Series(statuses, dtype=object)
+    return frame
+
+
+def _read_population(path: Path) -> Incoming:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        long = jsonstat_frame(doc)
+    except UnicodeDecodeError as e:
+        raise LoadError(str(path), f"{path}: the file is not UTF-8 text") from e
+    except (json.JSONDecodeError, ValueError, KeyError, TypeError) as e:
+        raise LoadError(str(path), f"{path}: not a valid JSON-stat 2.0 dataset: {e}") from e
+    need = {"Region", "Kjonn", "Alder", "Tid"}
+    if not need <= set(long.columns):
+        raise LoadError(str(path), f"{path}: JSON-stat dimensions {sorted(need)} expected, "
+                        f"found {doc.get('id')}")
+    df = pd.DataFrame({
+        "region": long.Region.astype(str),
+        "kjonn": long.Kjonn.astype(str),
+        # SSB age codes are zero-padded with an open top band: "000" ... "105+"
+        "alder": long.Alder.astype(str).str.rstrip("+").str.lstrip("0").replace("", "0"),
+        "tid": long.Tid.astype(str),
+        "personer": long.value.map(lambda v: None if v is None else str(v)),
+        "status": long.status,
+    })
+    df[ROW] = np.arange(1, len(df) + 1)
+    return Incoming(SSB_POPULATION, df, where="value")
+
+
+def read_landing_file(source: str, path: Path) -> list[Incoming]:
+    if path.stat().st_size == 0:
+        raise LoadError(str(path), f"{path}: the file is empty")
+    if source == "npr":
+        return [_read_csv(path, NPR_TSB_EPISODES)]
+    if source == "is_24_8":
+        return [_read_csv(path, IS_24_8_FTE, decimal_comma=True)]
+    if source == "samdata":
+        return _read_samdata(path)
+    if source == "ssb_population":
+        return [_read_population(path)]
+    raise ValueError(f"unknown source {source!r}")
+
+
+LANDING_PATTERNS = {"npr": "*.csv", "is_24_8": "*.csv", "samdata": "*.xlsx",
+                    "ssb_population": "*.json"}
+
+
+def landing_files(source: str, landing: Path) -> list[Path]:
+    return sorted((landing / source).glob(f"*/{LANDING_PATTERNS[source]}"))
+
+
+# ---------------------------------------------------------------- contract checks
+def parsed(c: Column, ref: str | None = None) -> str:
+    """SQL that turns the text column into its contract type (NULL where it cannot)."""
+    col = ref or f'"{c.name}"'
+    text = f"NULLIF(trim({col}), '')"
+    if c.dtype == "varchar":
+        return text
+    if c.dtype == "date":
+        return f"CAST(TRY_STRPTIME({text}, '%Y-%m-%d') AS DATE)"
+    if c.dtype == "integer":
+        # "12.0" from a spreadsheet cell is still the integer 12; "12.5" is not.
+        return (f"CASE WHEN TRY_CAST({text} AS DOUBLE) = TRY_CAST(TRY_CAST({text} AS DOUBLE) "
+                f"AS BIGINT) THEN TRY_CAST(TRY_CAST({text} AS DOUBLE) AS BIGINT) END")
+    return f"TRY_CAST({text} AS {c.sql_type})"
+
+
+def _checks(c: Column) -> list[tuple[str, str]]:
+    """(condition that marks a bad row, reason) for one column."""
+    text = f"NULLIF(trim(\"{c.name}\"), '')"
+    value = parsed(c)
+    out = []
+    if not c.nullable:
+        out.append((f"{text} IS NULL", "missing value"))
+    fmt = {"date": "a date (YYYY-MM-DD)", "integer": "an integer"}.get(c.dtype, f"a {c.dtype}")
+    if c.dtype != "varchar":
+        out.append((f"{text} IS NOT NULL AND {value} IS NULL", f"not {fmt}"))
+    if c.allowed is not None:
+        allowed = ", ".join("'" + a.replace("'", "''") + "'" for a in c.allowed)
+        out.append((f"{text} IS NOT NULL AND {text} NOT IN ({allowed})",
+                    f"not one of {list(c.allowed)}"))
+    if c.pattern is not None:
+        out.append((f"{text} IS NOT NULL AND NOT regexp_full_match({text}, '{c.pattern}')",
+                    f"does not match the pattern {c.pattern}"))
+    if c.min is not None:
+        out.append((f"{value} < {c.min}", f"below the minimum {c.min:g}"))
+    if c.max is not None:
+        out.append((f"{value} > {c.max}", f"above the maximum {c.max:g}"))
+    return out
+
+
+def contract_violations(con: duckdb.DuckDBPyConnection, inc: Incoming, file: str,
+                        view: str = "incoming") -> tuple[list[RowError], int]:
+    """Rows that break the contract (first MAX_REPORTED_ERRORS, and the total)."""
+    parts = []
+    for c in inc.contract.columns:
+        for cond, reason in _checks(c):
+            r = reason.replace("'", "''")
+            parts.append(f"SELECT {ROW} AS row, '{c.name}' AS col, CAST(\"{c.name}\" AS VARCHAR) "
+                         f"AS value, '{r}' AS reason FROM {view} WHERE {cond}")
+    key = ", ".join(f'"{k}"' for k in inc.contract.key)
+    parts.append(
+        f"SELECT row, '{'+'.join(inc.contract.key)}' AS col, value, reason FROM ("
+        f"SELECT unnest(list({ROW} ORDER BY {ROW})[2:]) AS row, concat_ws('|', {key}) AS value, "
+        f"'duplicate key, first at ' || min({ROW}) AS reason FROM {view} GROUP BY {key} "
+        f"HAVING count(*) > 1)")
+    sql = " UNION ALL ".join(parts)
+    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY row, col LIMIT {MAX_REPORTED_ERRORS}").fetchall()
+    return [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in rows], total
+
+
+# ---------------------------------------------------------------- warehouse writes
+META_DDL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE TABLE IF NOT EXISTS raw._loads (
+    load_id VARCHAR, source VARCHAR, source_file VARCHAR PRIMARY KEY, content_hash VARCHAR,
+    tables VARCHAR, row_count BIGINT, loaded_at TIMESTAMP, seconds DOUBLE);
+"""
+
+
+def _ensure_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    cols = ", ".join(f'"{c.name}" {c.sql_type}' for c in contract.columns)
+    con.execute(f"CREATE TABLE IF NOT EXISTS raw.{contract.table} ({cols}, _load_id VARCHAR, "
+                f"_source_file VARCHAR, _content_hash VARCHAR, {ROW} BIGINT)")
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def relative_name(path: Path, landing: Path) -> str:
+    try:
+        return path.resolve().relative_to(landing.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: Path) -> LoadResult:
+    started = time.perf_counter()
+    name = relative_name(path, landing)
+    digest = file_hash(path)
+    load_id = f"{source}-{digest[:16]}"
+    prior = con.execute("SELECT content_hash FROM raw._loads WHERE source_file = ?", [name]).fetchone()
+    if prior and prior[0] == digest:
+        return LoadResult(source, name, "unchanged", 0, load_id)
+
+    incoming = read_landing_file(source, path)
+    for i, inc in enumerate(incoming):  # check everything before writing anything
+        view = f"incoming_{i}"
+        con.register(view, inc.frame)
+        errors, total = contract_violations(con, inc, name, view)
+        if errors:
+            raise LoadError(name, f"{name}: {total} contract violation(s) for raw.{inc.contract.table}; "
+                            "the file was not loaded and the warehouse is unchanged", errors, total)
+    rows = 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for i, inc in enumerate(incoming):
+            _ensure_table(con, inc.contract)
+            cols = ", ".join(parsed(c) for c in inc.contract.columns)
+            con.execute(f"DELETE FROM raw.{inc.contract.table} WHERE _source_file = ?", [name])
+            con.execute(f"INSERT INTO raw.{inc.contract.table} SELECT {cols}, ?, ?, ?, {ROW} "
+                        f"FROM incoming_{i} ORDER BY {ROW}", [load_id, name, digest])
+            rows += len(inc.frame)
+        seconds = time.perf_counter() - started
+        con.execute("DELETE FROM raw._loads WHERE source_file = ?", [name])
+        con.execute("INSERT INTO raw._loads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [load_id, source, name, digest, ",".join(i.contract.table for i in incoming),
+                     rows, dt.datetime.now(dt.UTC).replace(tzinfo=None), seconds])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for i in range(len(incoming)):
+            con.unregister(f"incoming_{i}")
+    status = "replaced" if prior else "loaded"
+    return LoadResult(source, name, status, rows, load_id, time.perf_counter() - started)
+
+
+def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
+    path = warehouse or warehouse_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(META_DDL)
+    return con
+
+
+def load_source(source: str, landing: Path | None = None,
+                warehouse: Path | None = None) -> list[LoadResult]:
+    """Load every landing file of one source. Stops at the first bad file (those before it stay
+    loaded: each file is its own transaction)."""
+    landing = landing or landing_dir()
+    files = landing_files(source, landing)
+    if not files:
+        raise FileNotFoundError(f"no landing files for {source!r} under {landing / source}")
+    results = []
+    with connect(warehouse) as con:
+        for i, path in enumerate(files, start=1):
+            result = load_file(con, source, path, landing)
+            log.info("[%s %d/%d] %s: %s, %d rows, %.1f s", source, i, len(files), result.file,
+                     result.status, result.rows, result.seconds)
+            results.append(result)
+    return results
+
+
+def load_catalog(warehouse: Path | None = None) -> int:
+    """Write the indicator catalog to raw.catalog_indicators (replacing it: it is small and
+    versioned with the code, so the table always mirrors the catalog file)."""
+    frame = pd.DataFrame(catalog.indicator_rows())
+    with connect(warehouse) as con:
+        con.register("catalog_frame", frame)
+        con.execute("CREATE OR REPLACE TABLE raw.catalog_indicators AS SELECT * FROM catalog_frame")
+        con.unregister("catalog_frame")
+    return len(frame)
+
+
+def raw_table_names() -> list[str]:
+    return list(CONTRACTS)

@@ -1,0 +1,45 @@
+"""Where things live. Every path can be overridden by an environment variable, read at call time
+(never at import time) so that tests and Airflow workers can point the same code elsewhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# The repository root: the package is installed editable by `uv sync`, so this is the checkout.
+ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = ROOT / "dbt_project"
+DAGS_DIR = ROOT / "dags"
+STREAMLIT_APP = ROOT / "streamlit_app" / "app.py"
+PACKAGE_DIR = Path(__file__).resolve().parent
+CATALOG_PATH = PACKAGE_DIR / "catalog" / "indicators.yml"
+REFERENCE_FIGURES_PATH = PACKAGE_DIR / "catalog" / "reference_figures.csv"
+GEOGRAPHY_SEED = DBT_PROJECT_DIR / "seeds" / "ref_geography_2024.csv"
+POPULATION_BASE = PACKAGE_DIR / "reference" / "population_2023.csv.gz"
+
+
+def _path(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value).resolve() if value else default
+
+
+def data_dir() -> Path:
+    return _path("RUSMONITOR_DATA", ROOT / "data")
+
+
+def landing_dir() -> Path:
+    return _path("RUSMONITOR_LANDING", data_dir() / "landing")
+
+
+def warehouse_path() -> Path:
+    """The build warehouse: loads and dbt write here; the report never reads it."""
+    return _path("RUSMONITOR_WAREHOUSE", data_dir() / "warehouse" / "rusmonitor.duckdb")
+
+
+def serving_path() -> Path:
+    """The published file the report reads (DESIGN.md: data/serving/warehouse.duckdb)."""
+    return _path("RUSMONITOR_SERVING", data_dir() / "serving" / "warehouse.duckdb")
+
+
+def airflow_home() -> Path:
+    return _path("AIRFLOW_HOME", data_dir() / "airflow")
