@@ -1,0 +1,70 @@
+-- municipal_fte_per_10k: FTEs in all three work categories per 10 000 inhabitants on 1 January;
+-- for a target group, per 10 000 in that group (voksne: 18+, barn: 0-17).
+with
+
+fte as (
+
+    select year, municipality_code, target_group, sum(fte) as fte
+    from {{ ref('stg_is_24_8__fte') }}
+    group by year, municipality_code, target_group
+
+),
+
+population as (
+
+    select * from {{ ref('int_population_by_municipality') }}
+
+),
+
+joined as (
+
+    select
+        fte.year,
+        fte.municipality_code,
+        geo.county_code,
+        fte.target_group,
+        fte.fte,
+        case fte.target_group
+            when 'voksne' then population.persons_adults
+            when 'barn' then population.persons_children
+        end as persons
+    from fte
+    inner join population
+        on population.year = fte.year
+        and population.municipality_code = fte.municipality_code
+    left join {{ ref('ref_geography_2024') }} as geo
+        on geo.municipality_code = fte.municipality_code
+
+),
+
+{% set levels = [('county', 'county_code'), ('municipality', 'municipality_code')] %}
+grouped as (
+
+    select
+        year,
+        {{ geo_level_from_grouping(levels) }} as geo_level,
+        {{ geo_code_from_grouping(levels) }} as geo_code,
+        case when grouping(target_group) = 0 then 'target_group=' || target_group
+            else 'total' end as breakdown,
+        sum(fte) as fte,
+        sum(persons) as persons
+    from joined
+    group by
+        year,
+        grouping sets ((), (county_code), (county_code, municipality_code)),
+        grouping sets ((), (target_group))
+
+)
+
+select
+    'municipal_fte_per_10k' as indicator_id,
+    year,
+    geo_level,
+    geo_code,
+    'all' as sex,
+    'all' as age_group,
+    breakdown,
+    cast(fte as double) as numerator,
+    cast(persons as double) as denominator,
+    10000.0 * fte / persons as value
+from grouped

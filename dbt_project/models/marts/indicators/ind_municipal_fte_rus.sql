@@ -1,0 +1,62 @@
+-- municipal_fte_rus: FTEs reported on IS-24/8, by municipality and county, in total (all three
+-- work categories), by work category, and by work category and target group.
+with
+
+fte as (
+
+    select
+        fte.*,
+        geo.county_code
+    from {{ ref('stg_is_24_8__fte') }} as fte
+    left join {{ ref('ref_geography_2024') }} as geo
+        on geo.municipality_code = fte.municipality_code
+
+),
+
+{% set levels = [('county', 'county_code'), ('municipality', 'municipality_code')] %}
+grouped as (
+
+    select
+        year,
+        {{ geo_level_from_grouping(levels) }} as geo_level,
+        {{ geo_code_from_grouping(levels) }} as geo_code,
+        case
+            when grouping(target_group) = 0
+                then 'target_group=' || target_group || ';work_category=' || work_category
+            when grouping(work_category) = 0 then 'work_category=' || work_category
+            else 'total'
+        end as breakdown,
+        sum(fte) as fte
+    from fte
+    group by
+        year,
+        grouping sets ((), (county_code), (county_code, municipality_code)),
+        grouping sets ((), (work_category), (work_category, target_group))
+
+),
+
+with_category_total as (
+
+    select * from grouped
+
+    union all
+
+    -- the printed table has a total row of its own (Tabell 2.2): same number, its own label
+    select year, geo_level, geo_code, 'work_category=total', fte
+    from grouped
+    where breakdown = 'total'
+
+)
+
+select
+    'municipal_fte_rus' as indicator_id,
+    year,
+    geo_level,
+    geo_code,
+    'all' as sex,
+    'all' as age_group,
+    breakdown,
+    cast(fte as double) as numerator,
+    cast(null as double) as denominator,
+    cast(fte as double) as value
+from with_category_total

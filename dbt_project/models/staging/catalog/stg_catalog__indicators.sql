@@ -1,0 +1,36 @@
+with
+
+source as (
+
+    select * from {{ source('catalog', 'catalog_indicators') }}
+
+)
+
+select
+    cast(indicator_id as varchar) as indicator_id,
+    cast(catalog_order as integer) as catalog_order,
+    name_no,
+    name_en,
+    cast(goal as integer) as goal,
+    goal_no,
+    goal_en,
+    effort_area,
+    effort_area_no,
+    effort_area_en,
+    kind,
+    unit,
+    numerator_definition,
+    denominator_definition,
+    source_id,
+    source_name,
+    dimensions,
+    direction,
+    target_text,
+    cast(threshold as double) as threshold,
+    series_break,
+    seed_ref,
+    notes,
+    priority,
+    cast(is_person_count as boolean) as is_person_count,
+    baselines_json
+from source

@@ -1,0 +1,126 @@
+"""The `rusmonitor` command: generate sample extracts, run the pipeline, serve the report."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import time
+
+from rusmonitor import settings
+
+log = logging.getLogger("rusmonitor")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    # GX logs every metric it registers at INFO; its summary comes from rusmonitor.quality
+    for noisy in ("great_expectations", "urllib3", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from rusmonitor.generate import generate, parse_years
+
+    started = time.perf_counter()
+    out = args.out or settings.landing_dir()
+    files = generate(parse_years(args.years), args.seed, out)
+    print(f"generated {len(files)} landing files under {out} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _ensure_landing() -> None:
+    from rusmonitor.generate import DEFAULT_SEED, DEFAULT_YEARS, generate
+    from rusmonitor.load import landing_files
+    from rusmonitor.sources import LOADED_SOURCES
+
+    landing = settings.landing_dir()
+    if any(landing_files(s, landing) for s in LOADED_SOURCES):
+        return
+    log.info("no landing files under %s: generating the sample extracts (seed %d)", landing,
+             DEFAULT_SEED)
+    generate(DEFAULT_YEARS, DEFAULT_SEED, landing)
+
+
+def cmd_pipeline(args: argparse.Namespace) -> int:
+    from rusmonitor.orchestrate import run_pipeline
+
+    _ensure_landing()
+    started = time.perf_counter()
+    try:
+        run = run_pipeline()
+    except RuntimeError as e:
+        print(f"pipeline failed: {e}\nThe report keeps serving the last published version.",
+              file=sys.stderr)
+        return 1
+    print(f"pipeline run {run.run_id} succeeded in {time.perf_counter() - started:.0f} s; "
+          f"published {settings.serving_path()}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    url = f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}"
+    print(f"rusmonitor report: {url}  (serving file {settings.serving_path()}; Ctrl+C stops it)",
+          flush=True)
+    command = [sys.executable, "-m", "streamlit", "run", str(settings.STREAMLIT_APP),
+               "--server.port", str(args.port), "--server.address", args.host,
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    try:
+        return subprocess.call(command, env=os.environ.copy())
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.regenerate or not any(settings.landing_dir().glob("*/*/*")):
+        code = cmd_generate(argparse.Namespace(years="2010-2024", seed=args.seed, out=None))
+        if code:
+            return code
+    code = cmd_pipeline(args)
+    if code:
+        return code
+    return cmd_report(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from rusmonitor.generate import DEFAULT_SEED
+
+    parser = argparse.ArgumentParser(prog="rusmonitor", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write deterministic sample extracts to the landing folder")
+    g.add_argument("--years", default="2010-2024", help="e.g. 2010-2024 or 2013,2014")
+    g.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    g.add_argument("--out", default=None, help="landing folder (default: RUSMONITOR_LANDING or "
+                   "data/landing)")
+    g.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("pipeline", help="run the Airflow DAG (load, GX, dbt, GX, publish) once; "
+                       "generates sample extracts first if the landing folder is empty")
+    p.set_defaults(func=cmd_pipeline)
+
+    for name, func, helptext in (("report", cmd_report, "serve the Streamlit report"),
+                                 ("demo", cmd_demo, "generate, run the pipeline, serve the report")):
+        r = sub.add_parser(name, help=helptext)
+        r.add_argument("--port", type=int, default=8501)
+        r.add_argument("--host", default="127.0.0.1")
+        if name == "demo":
+            r.add_argument("--seed", type=int, default=DEFAULT_SEED)
+            r.add_argument("--regenerate", action="store_true",
+                           help="write the sample extracts again even if the landing folder has files")
+        r.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Run the dbt project against the build warehouse."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from rusmonitor.settings import DBT_PROJECT_DIR, data_dir, warehouse_path
+
+log = logging.getLogger(__name__)
+
+
+class DbtFailed(Exception):
+    pass
+
+
+def dbt_args(command: str, warehouse: Path | None = None, extra: list[str] | None = None) -> list[str]:
+    """The dbt command line, with target and log folders beside the data (not in the repo), so
+    two data directories never share a manifest."""
+    os.environ["RUSMONITOR_WAREHOUSE"] = str(warehouse or warehouse_path())
+    work = data_dir() / "dbt"
+    return [command, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(work / "target"), "--log-path", str(work / "logs"), *(extra or [])]
+
+
+def run_dbt(command: str = "build", warehouse: Path | None = None,
+            extra: list[str] | None = None) -> dict[str, int]:
+    """Invoke dbt in this process; raise DbtFailed naming every failed node."""
+    from dbt.cli.main import dbtRunner
+
+    args = dbt_args(command, warehouse, extra)
+    log.info("dbt %s", " ".join(args))
+    try:
+        result = dbtRunner().invoke(args)
+    finally:
+        # dbt-duckdb keeps its connection open for the life of the process; close it so the
+        # next step (GX, publish) can open the file, in this process or another
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        DuckDBConnectionManager.close_all_connections()
+    counts: dict[str, int] = {}
+    failed = []
+    for node in getattr(result.result, "results", None) or []:
+        status = str(node.status)
+        counts[status] = counts.get(status, 0) + 1
+        if status in ("error", "fail", "runtime error"):
+            failed.append(f"{node.node.resource_type} {node.node.name}: {status}: {node.message}")
+    if not result.success:
+        detail = "\n  ".join(failed) or str(result.exception)
+        raise DbtFailed(f"dbt {command} failed:\n  {detail}")
+    log.info("dbt %s finished: %s", command, counts)
+    return counts

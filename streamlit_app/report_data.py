@@ -1,0 +1,53 @@
+"""Data access for the report: the serving file, opened read-only per query.
+
+Queries are cached with st.cache_data keyed on the file's identity (inode and modification
+time), so a new publish (an atomic rename: a new inode) shows on the next rerun without a
+restart, and no connection is held between reruns."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from rusmonitor.settings import serving_path
+
+REPORT_LEVELS = ("national", "rhf", "county")
+
+
+def serving_file() -> Path:
+    return serving_path()
+
+
+def serving_version(path: Path) -> str | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return f"{stat.st_ino}-{stat.st_mtime_ns}"
+
+
+def _query(path: str, sql: str, params: list | None = None) -> pd.DataFrame:
+    with duckdb.connect(path, read_only=True) as con:
+        return con.execute(sql, params or []).df()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def indicator_values(path: str, version: str) -> pd.DataFrame:
+    """National and regional rows of the long mart (the overview needs no municipalities)."""
+    levels = ", ".join(f"'{level}'" for level in REPORT_LEVELS)
+    return _query(path, f"SELECT * FROM mart_indicator_values WHERE geo_level IN ({levels})")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def indicators(path: str, version: str) -> pd.DataFrame:
+    return _query(path, "SELECT * FROM dim_indicator ORDER BY catalog_order")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def publish_info(path: str, version: str) -> dict:
+    frame = _query(path, "SELECT * FROM publish_info")
+    return frame.iloc[0].to_dict() if len(frame) else {}

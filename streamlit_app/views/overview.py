@@ -1,0 +1,84 @@
+"""Overview: every published indicator with its headline, definition, trend and regions."""
+
+import pandas as pd
+import streamlit as st
+
+import formatting as fmt
+import report_data
+
+STATUS = {"on_track": "i rute", "off_track": "ikke i rute", "no_target": "uten mål"}
+LEVEL_NAMES = {"rhf": "regionalt helseforetak", "county": "fylke"}
+
+path = report_data.serving_file()
+version = report_data.serving_version(path)
+st.title("Opptrappingsplanen for rusfeltet 2016–2020")
+st.caption("Oppfølging av Prop. 15 S (2015–2016): indikatorer, mål og utvikling.")
+if version is None:
+    st.warning(f"Ingen publiserte data ennå ({path}). Kjør `uv run rusmonitor pipeline` først.")
+    st.stop()
+
+values = report_data.indicator_values(str(path), version)
+catalog = report_data.indicators(str(path), version).set_index("indicator_id")
+info = report_data.publish_info(str(path), version)
+st.caption(f"Publisert {info.get('published_at', '?')} (versjon {info.get('version', '?')}), "
+           f"fra {info.get('source_files', '?')} kildefiler. Tall 1–4 for personer er skjult (`:`).")
+
+published = [i for i in catalog.index if i in set(values.indicator_id)]
+for indicator_id in published:
+    meta = catalog.loc[indicator_id]
+    rows = values[values.indicator_id == indicator_id]
+    national = rows[rows.geo_level == "national"].sort_values("year")
+    latest_year = int(national.year.max())
+    headline_keys = (["total"] if "total" in set(national.breakdown)
+                     else sorted(national.breakdown.unique()))
+
+    st.divider()
+    st.subheader(meta.name_no)
+    st.caption(f"{meta.name_en} · mål {meta.goal}: {meta.goal_no}")
+
+    left, right = st.columns([1, 2])
+    with left:
+        for key in headline_keys:
+            series = national[national.breakdown == key].set_index("year")
+            now = series.value.get(latest_year)
+            before = series.value.get(latest_year - 1)
+            label = f"Norge {latest_year}" + ("" if key == "total" else f" ({key})")
+            delta = None
+            if now is not None and before is not None and pd.notna(now) and pd.notna(before):
+                delta = fmt.with_unit(now - before, meta.unit, signed=True) + " fra året før"
+            status = series.target_status.get(latest_year, "no_target")
+            st.metric(label, fmt.with_unit(now, meta.unit), delta,
+                      delta_color="normal" if meta.direction != "down" else "inverse",
+                      help=f"Status mot mål: {STATUS[status]}")
+        parts = [f"**Definisjon.** {meta.numerator_definition or meta.name_en}"]
+        if meta.denominator_definition:
+            parts.append(f"**Nevner.** {meta.denominator_definition}")
+        parts.append(f"**Kilde.** {meta.source_name}")
+        if meta.target_text:
+            parts.append(f"**Mål.** {meta.target_text}")
+        if meta.series_break:
+            parts.append(f"**Brudd i serien.** {meta.series_break}")
+        st.markdown("  \n".join(parts))
+
+    with right:
+        trend = (national[national.breakdown.isin(headline_keys)]
+                 .pivot(index="year", columns="breakdown", values="value"))
+        st.line_chart(trend, x_label="år", y_label=fmt.unit_label(meta.unit))
+        st.caption(f"Hele landet, {int(national.year.min())}–{latest_year}. "
+                   f"Enhet: {fmt.unit_label(meta.unit)}. Kilde: {meta.source_name}.")
+
+    level = "rhf" if (rows.geo_level == "rhf").any() else "county"
+    regional = rows[(rows.geo_level == level) & (rows.year == latest_year)
+                    & rows.breakdown.isin(headline_keys)]
+    if len(regional):
+        table = pd.DataFrame({
+            LEVEL_NAMES[level]: regional.geo_name,
+            "inndeling": regional.breakdown,
+            "verdi": [fmt.SUPPRESSED if s else fmt.with_unit(v, meta.unit)
+                      for v, s in zip(regional.value, regional.suppressed, strict=True)],
+            "status": regional.target_status.map(STATUS),
+        })
+        if headline_keys == ["total"]:
+            table = table.drop(columns="inndeling")
+        st.markdown(f"**Etter {LEVEL_NAMES[level]}, {latest_year}**")
+        st.dataframe(table, hide_index=True, width="stretch")
