@@ -132,8 +132,12 @@ def population_2023(valid_codes: set[str]) -> pd.DataFrame:
     raw = raw[raw.region.str.match(r"K-\d{4} ")]
     raw["code"] = raw.region.str.slice(2, 6)
     raw["age"] = raw.age.str.extract(r"^(\d+)").astype(int)
-    long = raw.melt(id_vars=["code", "age"], value_vars=["Persons 2023 Males", "Persons 2023 Females"],
-                    var_name="sex", value_name="persons")
+    long = raw.melt(
+        id_vars=["code", "age"],
+        value_vars=["Persons 2023 Males", "Persons 2023 Females"],
+        var_name="sex",
+        value_name="persons",
+    )
     long["sex"] = long.sex.map({"Persons 2023 Males": "1", "Persons 2023 Females": "2"})
     cw = crosswalk_2023_to_2024()
     parts = []
@@ -156,7 +160,9 @@ def main() -> None:
     pop = population_2023(set(geo.municipality_code))
     pop.to_csv(OUT / "population_2023.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
     print(f"geography: {len(geo)} municipalities, {geo.hf_code.nunique()} HF, {geo.rhf_code.nunique()} RHF")
-    print(f"population 2023: {pop.persons.sum():,} persons in {pop.municipality_code.nunique()} municipalities")
+    print(
+        f"population 2023: {pop.persons.sum():,} persons in {pop.municipality_code.nunique()} municipalities"
+    )
 
 
 if __name__ == "__main__":

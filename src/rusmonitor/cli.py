@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
 import sys
 import time
+from pathlib import Path
 
 from rusmonitor import settings
 
@@ -15,8 +15,11 @@ log = logging.getLogger("rusmonitor")
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
     # GX logs every metric it registers at INFO; its summary comes from rusmonitor.quality
     for noisy in ("great_expectations", "urllib3", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -40,8 +43,7 @@ def _ensure_landing() -> None:
     landing = settings.landing_dir()
     if any(landing_files(s, landing) for s in LOADED_SOURCES):
         return
-    log.info("no landing files under %s: generating the sample extracts (seed %d)", landing,
-             DEFAULT_SEED)
+    log.info("no landing files under %s: generating the sample extracts (seed %d)", landing, DEFAULT_SEED)
     generate(DEFAULT_YEARS, DEFAULT_SEED, landing)
 
 
@@ -53,25 +55,39 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
     try:
         run = run_pipeline()
     except RuntimeError as e:
-        print(f"pipeline failed: {e}\nThe report keeps serving the last published version.",
-              file=sys.stderr)
+        print(f"pipeline failed: {e}\nThe report keeps serving the last published version.", file=sys.stderr)
         return 1
-    print(f"pipeline run {run.run_id} succeeded in {time.perf_counter() - started:.0f} s; "
-          f"published {settings.serving_path()}")
+    print(
+        f"pipeline run {run.run_id} succeeded in {time.perf_counter() - started:.0f} s; "
+        f"published {settings.serving_path()}"
+    )
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     url = f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}"
-    print(f"rusmonitor report: {url}  (serving file {settings.serving_path()}; Ctrl+C stops it)",
-          flush=True)
-    command = [sys.executable, "-m", "streamlit", "run", str(settings.STREAMLIT_APP),
-               "--server.port", str(args.port), "--server.address", args.host,
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    try:
-        return subprocess.call(command, env=os.environ.copy())
-    except KeyboardInterrupt:
-        return 0
+    print(f"rusmonitor report: {url}  (serving file {settings.serving_path()}; Ctrl+C stops it)", flush=True)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(settings.STREAMLIT_APP),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+    ]
+    sys.stdout.flush()
+    # Replace this process: signals (Ctrl+C, SIGTERM) then reach Streamlit directly, not a
+    # parent that may carry Airflow's signal handlers from the pipeline run before it.
+    os.execve(sys.executable, command, os.environ.copy())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -85,6 +101,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_report(args)
 
 
+def cmd_expectations(args: argparse.Namespace) -> int:
+    from rusmonitor.generate import DEFAULT_YEARS
+    from rusmonitor.quality import export_suites
+
+    for path in export_suites(args.out, list(DEFAULT_YEARS)):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from rusmonitor.generate import DEFAULT_SEED
 
@@ -95,23 +120,34 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="write deterministic sample extracts to the landing folder")
     g.add_argument("--years", default="2010-2024", help="e.g. 2010-2024 or 2013,2014")
     g.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    g.add_argument("--out", default=None, help="landing folder (default: RUSMONITOR_LANDING or "
-                   "data/landing)")
+    g.add_argument("--out", default=None, help="landing folder (default: RUSMONITOR_LANDING or data/landing)")
     g.set_defaults(func=cmd_generate)
 
-    p = sub.add_parser("pipeline", help="run the Airflow DAG (load, GX, dbt, GX, publish) once; "
-                       "generates sample extracts first if the landing folder is empty")
+    p = sub.add_parser(
+        "pipeline",
+        help="run the Airflow DAG (load, GX, dbt, GX, publish) once; "
+        "generates sample extracts first if the landing folder is empty",
+    )
     p.set_defaults(func=cmd_pipeline)
 
-    for name, func, helptext in (("report", cmd_report, "serve the Streamlit report"),
-                                 ("demo", cmd_demo, "generate, run the pipeline, serve the report")):
+    e = sub.add_parser("expectations", help="write the generated GX suites as JSON for review")
+    e.add_argument("--out", type=Path, default=settings.ROOT / "expectations" / "suites")
+    e.set_defaults(func=cmd_expectations)
+
+    for name, func, helptext in (
+        ("report", cmd_report, "serve the Streamlit report"),
+        ("demo", cmd_demo, "generate, run the pipeline, serve the report"),
+    ):
         r = sub.add_parser(name, help=helptext)
         r.add_argument("--port", type=int, default=8501)
         r.add_argument("--host", default="127.0.0.1")
         if name == "demo":
             r.add_argument("--seed", type=int, default=DEFAULT_SEED)
-            r.add_argument("--regenerate", action="store_true",
-                           help="write the sample extracts again even if the landing folder has files")
+            r.add_argument(
+                "--regenerate",
+                action="store_true",
+                help="write the sample extracts again even if the landing folder has files",
+            )
         r.set_defaults(func=func)
     return parser
 

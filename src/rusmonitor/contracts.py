@@ -24,9 +24,7 @@ class Column:
 
     @property
     def sql_type(self) -> str:
-        return {"varchar": "VARCHAR", "integer": "BIGINT", "date": "DATE"}.get(
-            self.dtype, self.dtype.upper()
-        )
+        return {"varchar": "VARCHAR", "integer": "BIGINT", "date": "DATE"}.get(self.dtype, self.dtype.upper())
 
 
 @dataclass(frozen=True)
@@ -71,11 +69,16 @@ NPR_TSB_EPISODES = Contract(
         Column("vurdering_dato", "date", "referral assessed", nullable=True),
         Column("behandling_start", "date", "treatment start"),
         Column("episode_slutt", "date", "episode end", nullable=True),
-        Column("omsorgsniva", "integer", "level of care: 1 inpatient, 2 day, 3 outpatient",
-               allowed=("1", "2", "3")),
+        Column(
+            "omsorgsniva",
+            "integer",
+            "level of care: 1 inpatient, 2 day, 3 outpatient",
+            allowed=("1", "2", "3"),
+        ),
         Column("hovedtilstand", "varchar", "main condition, ICD-10", pattern=r"F1\d\.\d"),
-        Column("fritt_behandlingsvalg", "integer", "treated under free choice (1) or not (0)",
-               allowed=("0", "1")),
+        Column(
+            "fritt_behandlingsvalg", "integer", "treated under free choice (1) or not (0)", allowed=("0", "1")
+        ),
     ),
 )
 
@@ -90,8 +93,7 @@ IS_24_8_FTE = Contract(
         Column("aar", "integer", "reporting year", min=2000, max=2100),
         Column("kommunenr", "varchar", "municipality code", pattern=MUNICIPALITY),
         Column("kommunenavn", "varchar", "municipality name"),
-        Column("arbeidsomrade", "varchar", "work area",
-               allowed=("rus", "psykisk_helse", "felles")),
+        Column("arbeidsomrade", "varchar", "work area", allowed=("rus", "psykisk_helse", "felles")),
         Column("malgruppe", "varchar", "target group", allowed=("voksne", "barn")),
         Column("arsverk", "decimal(10,1)", "full-time equivalents", min=0, max=10000),
     ),
@@ -109,10 +111,14 @@ SAMDATA_OPERATING_COSTS = Contract(
         Column("aar", "integer", "year", min=2000, max=2100),
         Column("rhf", "varchar", "regional health authority (name)"),
         Column("helseforetak", "varchar", "health trust (name)"),
-        Column("sektor", "varchar", "sector",
-               allowed=("Somatikk", "PHV voksne", "PHV barn og unge", "TSB")),
-        Column("driftskostnader_mnok", "decimal(12,1)", "operating costs, MNOK current prices",
-               min=0, max=1_000_000),
+        Column("sektor", "varchar", "sector", allowed=("Somatikk", "PHV voksne", "PHV barn og unge", "TSB")),
+        Column(
+            "driftskostnader_mnok",
+            "decimal(12,1)",
+            "operating costs, MNOK current prices",
+            min=0,
+            max=1_000_000,
+        ),
     ),
 )
 
@@ -162,8 +168,13 @@ SSB_POPULATION = Contract(
         Column("alder", "integer", "age in years (105 = 105 or older)", min=0, max=105),
         Column("tid", "integer", "year (population on 1 January)", min=1900, max=2100),
         Column("personer", "integer", "persons", nullable=True, min=0),
-        Column("status", "varchar", "SSB status symbol where the value is missing",
-               nullable=True, allowed=(".", "..", "...", ":", "-")),
+        Column(
+            "status",
+            "varchar",
+            "SSB status symbol where the value is missing",
+            nullable=True,
+            allowed=(".", "..", "...", ":", "-"),
+        ),
     ),
 )
 

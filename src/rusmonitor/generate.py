@@ -32,45 +32,118 @@ SOURCE_IDS = {"npr": 1, "samdata": 2, "is_24_8": 3, "ssb_population": 4}
 
 # ---------------------------------------------------------------- calibration targets
 # National TSB patients per year; 2014 is "snaut 27 000" (plan, 002 L567).
-TSB_PATIENTS = {2010: 24_400, 2011: 25_000, 2012: 25_700, 2013: 26_300, 2014: 26_850,
-                2015: 27_300, 2016: 27_800, 2017: 28_100, 2018: 28_500, 2019: 28_900,
-                2020: 28_000, 2021: 28_700, 2022: 29_300, 2023: 29_800, 2024: 30_200}
+TSB_PATIENTS = {
+    2010: 24_400,
+    2011: 25_000,
+    2012: 25_700,
+    2013: 26_300,
+    2014: 26_850,
+    2015: 27_300,
+    2016: 27_800,
+    2017: 28_100,
+    2018: 28_500,
+    2019: 28_900,
+    2020: 28_000,
+    2021: 28_700,
+    2022: 29_300,
+    2023: 29_800,
+    2024: 30_200,
+}
 # Mean waiting time in days; 75 in 2010 and 55 in 2014 (002 L1943-1945).
-TSB_WAIT_MEAN = {2010: 75, 2011: 71, 2012: 66, 2013: 60, 2014: 55, 2015: 52, 2016: 49,
-                 2017: 46, 2018: 44, 2019: 43, 2020: 45, 2021: 44, 2022: 43, 2023: 42, 2024: 41}
+TSB_WAIT_MEAN = {
+    2010: 75,
+    2011: 71,
+    2012: 66,
+    2013: 60,
+    2014: 55,
+    2015: 52,
+    2016: 49,
+    2017: 46,
+    2018: 44,
+    2019: 43,
+    2020: 45,
+    2021: 44,
+    2022: 43,
+    2023: 42,
+    2024: 41,
+}
 # Main condition (ICD-10) shares in 2014: alcohol 36, opioids 28, cannabis 13, several 10 (002 L567-575).
-SUBSTANCE_SHARES_2014 = {"F10.2": 0.36, "F11.2": 0.28, "F12.2": 0.13, "F19.2": 0.10,
-                         "F15.2": 0.08, "F13.2": 0.03, "F16.2": 0.02}
+SUBSTANCE_SHARES_2014 = {
+    "F10.2": 0.36,
+    "F11.2": 0.28,
+    "F12.2": 0.13,
+    "F19.2": 0.10,
+    "F15.2": 0.08,
+    "F13.2": 0.03,
+    "F16.2": 0.02,
+}
 SUBSTANCE_DRIFT = {"F10.2": 0.003, "F11.2": -0.004, "F12.2": 0.001}  # per year from 2014
-RHF_WAIT_FACTOR = {"helse_sor_ost": 1.0, "helse_vest": 0.9, "helse_midt_norge": 1.15,
-                   "helse_nord": 1.05}
+RHF_WAIT_FACTOR = {"helse_sor_ost": 1.0, "helse_vest": 0.9, "helse_midt_norge": 1.15, "helse_nord": 1.05}
 
 # Samdata, national 2014, MNOK current prices; TSB ≈ 4.6 bn (002 L1210-1213).
-COSTS_2014 = {"Somatikk": 96_000.0, "PHV voksne": 15_800.0, "PHV barn og unge": 3_900.0,
-              "TSB": 4_600.0}
-REAL_GROWTH = {"Somatikk": (0.018, 0.008), "PHV voksne": (0.012, 0.012),
-               "PHV barn og unge": (0.020, 0.012), "TSB": (0.030, 0.015)}  # mean, sd
-RHF_TSB_PER_CAPITA = {"helse_sor_ost": 1.0, "helse_vest": 0.95, "helse_midt_norge": 0.9,
-                      "helse_nord": 1.2}
-INFLATION = {2011: 3.0, 2012: 3.2, 2013: 3.1, 2014: 3.0, 2015: 2.9, 2016: 2.6, 2017: 2.4,
-             2018: 2.8, 2019: 3.1, 2020: 2.3, 2021: 2.9, 2022: 4.5, 2023: 5.5, 2024: 4.6}
+COSTS_2014 = {"Somatikk": 96_000.0, "PHV voksne": 15_800.0, "PHV barn og unge": 3_900.0, "TSB": 4_600.0}
+REAL_GROWTH = {
+    "Somatikk": (0.018, 0.008),
+    "PHV voksne": (0.012, 0.012),
+    "PHV barn og unge": (0.020, 0.012),
+    "TSB": (0.030, 0.015),
+}  # mean, sd
+RHF_TSB_PER_CAPITA = {"helse_sor_ost": 1.0, "helse_vest": 0.95, "helse_midt_norge": 0.9, "helse_nord": 1.2}
+INFLATION = {
+    2011: 3.0,
+    2012: 3.2,
+    2013: 3.1,
+    2014: 3.0,
+    2015: 2.9,
+    2016: 2.6,
+    2017: 2.4,
+    2018: 2.8,
+    2019: 3.1,
+    2020: 2.3,
+    2021: 2.9,
+    2022: 4.5,
+    2023: 5.5,
+    2024: 4.6,
+}
 # TSB activity 2014 (002 L1215-1230) and yearly trend.
-TSB_ACTIVITY_2014 = {"oppholdsdogn": (586_000, -0.010), "innleggelser": (13_600, 0.005),
-                     "polikliniske_konsultasjoner": (596_000, 0.030),
-                     "dognplasser_offentlig": (807, -0.005), "dognplasser_privat": (1_099, -0.005)}
+TSB_ACTIVITY_2014 = {
+    "oppholdsdogn": (586_000, -0.010),
+    "innleggelser": (13_600, 0.005),
+    "polikliniske_konsultasjoner": (596_000, 0.030),
+    "dognplasser_offentlig": (807, -0.005),
+    "dognplasser_privat": (1_099, -0.005),
+}
 
 # IS-24/8, national FTEs in 2014 (Tabell 2.2, 002 L1243-1255): rus 702 + 69, felles 9 432,
 # psykisk helse 2 927. Only the rus split by target group is published; the others are ours.
-FTE_2014 = {("rus", "voksne"): 702.0, ("rus", "barn"): 69.0,
-            ("felles", "voksne"): 7_546.0, ("felles", "barn"): 1_886.0,
-            ("psykisk_helse", "voksne"): 2_049.0, ("psykisk_helse", "barn"): 878.0}
+FTE_2014 = {
+    ("rus", "voksne"): 702.0,
+    ("rus", "barn"): 69.0,
+    ("felles", "voksne"): 7_546.0,
+    ("felles", "barn"): 1_886.0,
+    ("psykisk_helse", "voksne"): 2_049.0,
+    ("psykisk_helse", "barn"): 878.0,
+}
 FTE_GROWTH = {"rus": 0.035, "felles": 0.020, "psykisk_helse": 0.015}
 
 # Population on 1 January, whole country (SSB); the 2023 base is scaled to these.
-POPULATION_TOTAL = {2010: 4_858_199, 2011: 4_920_305, 2012: 4_985_870, 2013: 5_051_275,
-                    2014: 5_109_056, 2015: 5_165_802, 2016: 5_213_985, 2017: 5_258_317,
-                    2018: 5_295_619, 2019: 5_328_212, 2020: 5_367_580, 2021: 5_391_369,
-                    2022: 5_425_270, 2023: 5_488_984, 2024: 5_550_203}
+POPULATION_TOTAL = {
+    2010: 4_858_199,
+    2011: 4_920_305,
+    2012: 4_985_870,
+    2013: 5_051_275,
+    2014: 5_109_056,
+    2015: 5_165_802,
+    2016: 5_213_985,
+    2017: 5_258_317,
+    2018: 5_295_619,
+    2019: 5_328_212,
+    2020: 5_367_580,
+    2021: 5_391_369,
+    2022: 5_425_270,
+    2023: 5_488_984,
+    2024: 5_550_203,
+}
 
 
 # ---------------------------------------------------------------- helpers
@@ -115,8 +188,15 @@ def parse_years(text: str) -> list[int]:
 
 def _write_csv(df: pd.DataFrame, path: Path, decimal: str = ".") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, sep=";", index=False, decimal=decimal, lineterminator="\n",
-              quoting=csv.QUOTE_MINIMAL, encoding="utf-8")
+    df.to_csv(
+        path,
+        sep=";",
+        index=False,
+        decimal=decimal,
+        lineterminator="\n",
+        quoting=csv.QUOTE_MINIMAL,
+        encoding="utf-8",
+    )
 
 
 # ---------------------------------------------------------------- population
@@ -138,8 +218,9 @@ def write_population(seed: int, year: int, out: Path) -> Path:
     regions = sorted(pop.municipality_code.unique())
     ages = list(range(0, 106))
     age_codes = [f"{a:03d}" if a < 105 else "105+" for a in ages]
-    cube = (pop.set_index(["municipality_code", "sex", "age"]).persons
-            .reindex(pd.MultiIndex.from_product([regions, ["1", "2"], ages]), fill_value=0))
+    cube = pop.set_index(["municipality_code", "sex", "age"]).persons.reindex(
+        pd.MultiIndex.from_product([regions, ["1", "2"], ages]), fill_value=0
+    )
     doc = {
         "version": "2.0",
         "class": "dataset",
@@ -149,20 +230,36 @@ def write_population(seed: int, year: int, out: Path) -> Path:
         "id": ["Region", "Kjonn", "Alder", "ContentsCode", "Tid"],
         "size": [len(regions), 2, len(ages), 1, 1],
         "dimension": {
-            "Region": {"label": "region", "category": {
-                "index": {r: i for i, r in enumerate(regions)},
-                "label": {r: geo.loc[r, "municipality_name"] for r in regions}}},
-            "Kjonn": {"label": "kjønn", "category": {
-                "index": {"1": 0, "2": 1}, "label": {"1": "Menn", "2": "Kvinner"}}},
-            "Alder": {"label": "alder", "category": {
-                "index": {c: i for i, c in enumerate(age_codes)},
-                "label": {c: (f"{a} år" if a < 105 else "105 år eller eldre")
-                          for c, a in zip(age_codes, ages, strict=True)}}},
-            "ContentsCode": {"label": "statistikkvariabel", "category": {
-                "index": {"Personer1": 0}, "label": {"Personer1": "Personer"},
-                "unit": {"Personer1": {"base": "personer", "decimals": 0}}}},
-            "Tid": {"label": "år", "category": {"index": {str(year): 0},
-                                                 "label": {str(year): str(year)}}},
+            "Region": {
+                "label": "region",
+                "category": {
+                    "index": {r: i for i, r in enumerate(regions)},
+                    "label": {r: geo.loc[r, "municipality_name"] for r in regions},
+                },
+            },
+            "Kjonn": {
+                "label": "kjønn",
+                "category": {"index": {"1": 0, "2": 1}, "label": {"1": "Menn", "2": "Kvinner"}},
+            },
+            "Alder": {
+                "label": "alder",
+                "category": {
+                    "index": {c: i for i, c in enumerate(age_codes)},
+                    "label": {
+                        c: (f"{a} år" if a < 105 else "105 år eller eldre")
+                        for c, a in zip(age_codes, ages, strict=True)
+                    },
+                },
+            },
+            "ContentsCode": {
+                "label": "statistikkvariabel",
+                "category": {
+                    "index": {"Personer1": 0},
+                    "label": {"Personer1": "Personer"},
+                    "unit": {"Personer1": {"base": "personer", "decimals": 0}},
+                },
+            },
+            "Tid": {"label": "år", "category": {"index": {str(year): 0}, "label": {str(year): str(year)}}},
         },
         "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
         "value": [int(v) for v in cube.to_numpy()],
@@ -181,14 +278,17 @@ def _npr_pool(seed: int, geo: pd.DataFrame) -> pd.DataFrame:
     n = 80_000
     adults = population_base().query("age >= 18").groupby("municipality_code").persons.sum()
     adults = adults.reindex(geo.municipality_code).fillna(0).to_numpy()
-    return pd.DataFrame({
-        "pasient_lopenr": [f"P{i:07d}" for i in rng.permutation(n) + 1_000_000],
-        "kjonn": np.where(rng.random(n) < 0.70, 1, 2),
-        # TSB patients are mostly 20-60; a wide birth-year spread lets persons recur over years.
-        "fodselsar": np.clip(np.round(rng.normal(1978, 14, n)), 1925, 2006).astype(int),
-        "bostedskommune": geo.municipality_code.to_numpy()[
-            rng.choice(len(geo), size=n, p=adults / adults.sum())],
-    })
+    return pd.DataFrame(
+        {
+            "pasient_lopenr": [f"P{i:07d}" for i in rng.permutation(n) + 1_000_000],
+            "kjonn": np.where(rng.random(n) < 0.70, 1, 2),
+            # TSB patients are mostly 20-60; a wide birth-year spread lets persons recur over years.
+            "fodselsar": np.clip(np.round(rng.normal(1978, 14, n)), 1925, 2006).astype(int),
+            "bostedskommune": geo.municipality_code.to_numpy()[
+                rng.choice(len(geo), size=n, p=adults / adults.sum())
+            ],
+        }
+    )
 
 
 def _substance_counts(year: int, n: int) -> dict[str, int]:
@@ -247,21 +347,23 @@ def npr_episodes(seed: int, year: int) -> pd.DataFrame:
     end = start + length.astype("timedelta64[D]")
     free_choice_p = 0.0 if year < 2015 else min(0.03 + 0.005 * (year - 2015), 0.08)
 
-    out = pd.DataFrame({
-        "episode_id": [f"E{year}-{i:07d}" for i in range(1, n + 1)],
-        "pasient_lopenr": eps.pasient_lopenr,
-        "kjonn": eps.kjonn,
-        "fodselsar": eps.fodselsar,
-        "bostedskommune": eps.bostedskommune,
-        "rapporteringsenhet": eps.rapporteringsenhet,
-        "henvisning_mottatt": pd.to_datetime(referral).strftime("%Y-%m-%d"),
-        "vurdering_dato": pd.to_datetime(assessed).strftime("%Y-%m-%d"),
-        "behandling_start": pd.to_datetime(start).strftime("%Y-%m-%d"),
-        "episode_slutt": pd.to_datetime(end).strftime("%Y-%m-%d"),
-        "omsorgsniva": level,
-        "hovedtilstand": eps.hovedtilstand,
-        "fritt_behandlingsvalg": (rng.random(n) < free_choice_p).astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "episode_id": [f"E{year}-{i:07d}" for i in range(1, n + 1)],
+            "pasient_lopenr": eps.pasient_lopenr,
+            "kjonn": eps.kjonn,
+            "fodselsar": eps.fodselsar,
+            "bostedskommune": eps.bostedskommune,
+            "rapporteringsenhet": eps.rapporteringsenhet,
+            "henvisning_mottatt": pd.to_datetime(referral).strftime("%Y-%m-%d"),
+            "vurdering_dato": pd.to_datetime(assessed).strftime("%Y-%m-%d"),
+            "behandling_start": pd.to_datetime(start).strftime("%Y-%m-%d"),
+            "episode_slutt": pd.to_datetime(end).strftime("%Y-%m-%d"),
+            "omsorgsniva": level,
+            "hovedtilstand": eps.hovedtilstand,
+            "fritt_behandlingsvalg": (rng.random(n) < free_choice_p).astype(int),
+        }
+    )
     # Real extracts have gaps: a few assessments are not registered, and episodes still open
     # at extraction (the newest year) have no end date.
     out.loc[rng.random(n) < 0.02, "vurdering_dato"] = ""
@@ -286,8 +388,11 @@ def _price_index() -> dict[int, float]:
 
 def _hf_weights(geo: pd.DataFrame, seed: int) -> pd.DataFrame:
     pop = population_base().groupby("municipality_code").persons.sum()
-    hf = (geo.assign(pop=geo.municipality_code.map(pop))
-          .groupby(["rhf_code", "rhf_name", "hf_code", "hf_name"], as_index=False).pop.sum())
+    hf = (
+        geo.assign(pop=geo.municipality_code.map(pop))
+        .groupby(["rhf_code", "rhf_name", "hf_code", "hf_name"], as_index=False)
+        .pop.sum()
+    )
     rng = np.random.default_rng([seed, SOURCE_IDS["samdata"]])
     hf["w"] = hf["pop"] * rng.lognormal(0, 0.1, len(hf))
     return hf
@@ -332,27 +437,52 @@ def samdata_tables(seed: int, year: int) -> dict[str, pd.DataFrame]:
     for measure, (value_2014, trend) in TSB_ACTIVITY_2014.items():
         total = int(round(value_2014 * (1 + trend) ** (year - 2014)))
         activity[measure] = apportion(total, hf.w.to_numpy())
-    return {"costs": costs, "price_index": pd.DataFrame({"aar": [year], "prisindeks": [prices[year]]}),
-            "activity": activity}
+    return {
+        "costs": costs,
+        "price_index": pd.DataFrame({"aar": [year], "prisindeks": [prices[year]]}),
+        "activity": activity,
+    }
 
 
 def write_samdata(seed: int, year: int, out: Path) -> Path:
     t = samdata_tables(seed, year)
-    wide = (t["costs"].pivot(index=["rhf", "helseforetak"], columns="sektor", values="verdi")
-            .reset_index()[["rhf", "helseforetak", *COSTS_2014]])
+    wide = (
+        t["costs"]
+        .pivot(index=["rhf", "helseforetak"], columns="sektor", values="verdi")
+        .reset_index()[["rhf", "helseforetak", *COSTS_2014]]
+    )
     wide.insert(0, "År", year)
     path = out / "samdata" / str(year) / f"samdata_spesialisthelsetjenesten_{year}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        _sheet(xl, "Driftskostnader", f"Driftskostnader {year}, mill. kr, løpende priser",
-               wide.rename(columns={"rhf": "RHF", "helseforetak": "Helseforetak"}))
-        _sheet(xl, "Prisindeks", "Prisindeks for spesialisthelsetjenesten (2024 = 100)",
-               t["price_index"].rename(columns={"aar": "År", "prisindeks": "Prisindeks"}))
-        act = t["activity"].assign(aar=year)[["aar", *t["activity"].columns]].rename(columns={
-            "aar": "År", "rhf": "RHF", "helseforetak": "Helseforetak", "oppholdsdogn": "Oppholdsdøgn",
-            "innleggelser": "Innleggelser",
-            "polikliniske_konsultasjoner": "Polikliniske konsultasjoner",
-            "dognplasser_offentlig": "Døgnplasser offentlig", "dognplasser_privat": "Døgnplasser privat"})
+        _sheet(
+            xl,
+            "Driftskostnader",
+            f"Driftskostnader {year}, mill. kr, løpende priser",
+            wide.rename(columns={"rhf": "RHF", "helseforetak": "Helseforetak"}),
+        )
+        _sheet(
+            xl,
+            "Prisindeks",
+            "Prisindeks for spesialisthelsetjenesten (2024 = 100)",
+            t["price_index"].rename(columns={"aar": "År", "prisindeks": "Prisindeks"}),
+        )
+        act = (
+            t["activity"]
+            .assign(aar=year)[["aar", *t["activity"].columns]]
+            .rename(
+                columns={
+                    "aar": "År",
+                    "rhf": "RHF",
+                    "helseforetak": "Helseforetak",
+                    "oppholdsdogn": "Oppholdsdøgn",
+                    "innleggelser": "Innleggelser",
+                    "polikliniske_konsultasjoner": "Polikliniske konsultasjoner",
+                    "dognplasser_offentlig": "Døgnplasser offentlig",
+                    "dognplasser_privat": "Døgnplasser privat",
+                }
+            )
+        )
         _sheet(xl, "TSB aktivitet", f"Tverrfaglig spesialisert rusbehandling {year}", act)
     _normalise_xlsx(path)
     return path
@@ -397,11 +527,23 @@ def is_24_8_fte(seed: int, year: int) -> pd.DataFrame:
         if area == "rus":
             weights = np.where(base < 3_000, weights * (rng.random(len(base)) < 0.4), weights)
         tenths = apportion(int(round(national * 10)), weights)
-        rows.append(pd.DataFrame({
-            "aar": year, "kommunenr": geo.municipality_code, "kommunenavn": geo.municipality_name,
-            "arbeidsomrade": area, "malgruppe": group, "arsverk": tenths / 10}))
-    return pd.concat(rows, ignore_index=True).sort_values(
-        ["kommunenr", "arbeidsomrade", "malgruppe"], kind="stable").reset_index(drop=True)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "aar": year,
+                    "kommunenr": geo.municipality_code,
+                    "kommunenavn": geo.municipality_name,
+                    "arbeidsomrade": area,
+                    "malgruppe": group,
+                    "arsverk": tenths / 10,
+                }
+            )
+        )
+    return (
+        pd.concat(rows, ignore_index=True)
+        .sort_values(["kommunenr", "arbeidsomrade", "malgruppe"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def write_is_24_8(seed: int, year: int, out: Path) -> Path:
@@ -413,12 +555,20 @@ def write_is_24_8(seed: int, year: int, out: Path) -> Path:
 
 
 # ---------------------------------------------------------------- entry point
-WRITERS = {"npr": write_npr, "samdata": write_samdata, "is_24_8": write_is_24_8,
-           "ssb_population": write_population}
+WRITERS = {
+    "npr": write_npr,
+    "samdata": write_samdata,
+    "is_24_8": write_is_24_8,
+    "ssb_population": write_population,
+}
 
 
-def generate(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
-             out: Path | str = "data/landing", sources: Iterable[str] | None = None) -> list[Path]:
+def generate(
+    years: Iterable[int] = DEFAULT_YEARS,
+    seed: int = DEFAULT_SEED,
+    out: Path | str = "data/landing",
+    sources: Iterable[str] | None = None,
+) -> list[Path]:
     out = Path(out)
     written = []
     years = list(years)
@@ -426,6 +576,11 @@ def generate(years: Iterable[int] = DEFAULT_YEARS, seed: int = DEFAULT_SEED,
         started = dt.datetime.now()
         for year in years:
             written.append(WRITERS[source](seed, year, out))
-        log.info("generated %s for %d-%d in %.1f s", source, years[0], years[-1],
-                 (dt.datetime.now() - started).total_seconds())
+        log.info(
+            "generated %s for %d-%d in %.1f s",
+            source,
+            years[0],
+            years[-1],
+            (dt.datetime.now() - started).total_seconds(),
+        )
     return written

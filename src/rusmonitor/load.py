@@ -60,8 +60,9 @@ class RowError:
 class LoadError(Exception):
     """A landing file that breaks its contract. Nothing of it was written."""
 
-    def __init__(self, file: str, message: str, errors: list[RowError] | None = None,
-                 total: int | None = None):
+    def __init__(
+        self, file: str, message: str, errors: list[RowError] | None = None, total: int | None = None
+    ):
         self.file = file
         self.errors = errors or []
         self.total = total if total is not None else len(self.errors)
@@ -93,11 +94,14 @@ class LoadResult:
 # ---------------------------------------------------------------- readers (file -> text frames)
 def _read_csv(path: Path, contract: Contract, decimal_comma: bool = False) -> Incoming:
     try:
-        df = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8",
-                         skip_blank_lines=True)
+        df = pd.read_csv(
+            path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=True
+        )
     except UnicodeDecodeError as e:
-        raise LoadError(str(path), f"{path}: the file is not UTF-8 text ({e.reason} at byte "
-                        f"{e.start}); re-export it as UTF-8") from e
+        raise LoadError(
+            str(path),
+            f"{path}: the file is not UTF-8 text ({e.reason} at byte {e.start}); re-export it as UTF-8",
+        ) from e
     except pd.errors.EmptyDataError as e:
         raise LoadError(str(path), f"{path}: the file is empty") from e
     except pd.errors.ParserError as e:
@@ -112,8 +116,9 @@ def _read_csv(path: Path, contract: Contract, decimal_comma: bool = False) -> In
     return Incoming(contract, df, where="line")
 
 
-def _check_header(path: Path, found: list[str], contract: Contract, where: str = "line",
-                  row: int = 1) -> None:
+def _check_header(
+    path: Path, found: list[str], contract: Contract, where: str = "line", row: int = 1
+) -> None:
     expected = contract.column_names
     missing = [c for c in expected if c not in found]
     extra = [c for c in found if c not in expected]
@@ -123,20 +128,32 @@ def _check_header(path: Path, found: list[str], contract: Contract, where: str =
     if len(found) == 1 and any(sep in found[0] for sep in ",\t|"):
         hint = " The header is one column: is the delimiter ';'?"
     errors = [RowError(str(path), row, c, None, "missing column", where=where) for c in missing]
-    errors += [RowError(str(path), row, c, None, "column not in the contract", where=where)
-               for c in extra]
-    raise LoadError(str(path), f"{path}: the header does not match the contract for "
-                    f"raw.{contract.table}: expected {expected}.{hint}", errors[:MAX_REPORTED_ERRORS],
-                    len(errors))
+    errors += [RowError(str(path), row, c, None, "column not in the contract", where=where) for c in extra]
+    raise LoadError(
+        str(path),
+        f"{path}: the header does not match the contract for "
+        f"raw.{contract.table}: expected {expected}.{hint}",
+        errors[:MAX_REPORTED_ERRORS],
+        len(errors),
+    )
 
 
 SAMDATA_SHEETS = {
     # sheet name -> (contract, Norwegian header -> contract column)
     "Prisindeks": (SAMDATA_PRICE_INDEX, {"År": "aar", "Prisindeks": "prisindeks"}),
-    "TSB aktivitet": (SAMDATA_TSB_ACTIVITY, {
-        "År": "aar", "RHF": "rhf", "Helseforetak": "helseforetak", "Oppholdsdøgn": "oppholdsdogn",
-        "Innleggelser": "innleggelser", "Polikliniske konsultasjoner": "polikliniske_konsultasjoner",
-        "Døgnplasser offentlig": "dognplasser_offentlig", "Døgnplasser privat": "dognplasser_privat"}),
+    "TSB aktivitet": (
+        SAMDATA_TSB_ACTIVITY,
+        {
+            "År": "aar",
+            "RHF": "rhf",
+            "Helseforetak": "helseforetak",
+            "Oppholdsdøgn": "oppholdsdogn",
+            "Innleggelser": "innleggelser",
+            "Polikliniske konsultasjoner": "polikliniske_konsultasjoner",
+            "Døgnplasser offentlig": "dognplasser_offentlig",
+            "Døgnplasser privat": "dognplasser_privat",
+        },
+    ),
 }
 SAMDATA_COST_SHEET = "Driftskostnader"
 SAMDATA_HEADER_ROW = 3  # a title on row 1, a blank row 2
@@ -168,16 +185,39 @@ def _read_samdata(path: Path) -> list[Incoming]:
     if found != expected:
         missing = [c for c in expected if c not in found]
         extra = [c for c in found if c not in expected]
-        errors = [RowError(str(path), SAMDATA_HEADER_ROW, c, None, "missing column",
-                           where=f"sheet {SAMDATA_COST_SHEET!r} row") for c in missing]
-        errors += [RowError(str(path), SAMDATA_HEADER_ROW, c, None, "column not expected",
-                            where=f"sheet {SAMDATA_COST_SHEET!r} row") for c in extra]
-        raise LoadError(str(path), f"{path}: sheet {SAMDATA_COST_SHEET!r} must have the columns "
-                        f"{expected}", errors)
+        errors = [
+            RowError(
+                str(path),
+                SAMDATA_HEADER_ROW,
+                c,
+                None,
+                "missing column",
+                where=f"sheet {SAMDATA_COST_SHEET!r} row",
+            )
+            for c in missing
+        ]
+        errors += [
+            RowError(
+                str(path),
+                SAMDATA_HEADER_ROW,
+                c,
+                None,
+                "column not expected",
+                where=f"sheet {SAMDATA_COST_SHEET!r} row",
+            )
+            for c in extra
+        ]
+        raise LoadError(
+            str(path), f"{path}: sheet {SAMDATA_COST_SHEET!r} must have the columns {expected}", errors
+        )
     df = df.rename(columns=ids)
     df[ROW] = np.arange(SAMDATA_HEADER_ROW + 1, len(df) + SAMDATA_HEADER_ROW + 1)
-    long = df.melt(id_vars=["aar", "rhf", "helseforetak", ROW], value_vars=list(sectors),
-                   var_name="sektor", value_name="driftskostnader_mnok")
+    long = df.melt(
+        id_vars=["aar", "rhf", "helseforetak", ROW],
+        value_vars=list(sectors),
+        var_name="sektor",
+        value_name="driftskostnader_mnok",
+    )
     out.append(Incoming(SAMDATA_OPERATING_COSTS, long, where=f"sheet {SAMDATA_COST_SHEET!r} row"))
     return out
 
@@ -232,17 +272,20 @@ def _read_population(path: Path) -> Incoming:
         raise LoadError(str(path), f"{path}: not a valid JSON-stat 2.0 dataset: {e}") from e
     need = {"Region", "Kjonn", "Alder", "Tid"}
     if not need <= set(long.columns):
-        raise LoadError(str(path), f"{path}: JSON-stat dimensions {sorted(need)} expected, "
-                        f"found {doc.get('id')}")
-    df = pd.DataFrame({
-        "region": long.Region.astype(str),
-        "kjonn": long.Kjonn.astype(str),
-        # SSB age codes are zero-padded with an open top band: "000" ... "105+"
-        "alder": long.Alder.astype(str).str.rstrip("+").str.lstrip("0").replace("", "0"),
-        "tid": long.Tid.astype(str),
-        "personer": long.value.map(lambda v: None if v is None else str(v)),
-        "status": long.status,
-    })
+        raise LoadError(
+            str(path), f"{path}: JSON-stat dimensions {sorted(need)} expected, found {doc.get('id')}"
+        )
+    df = pd.DataFrame(
+        {
+            "region": long.Region.astype(str),
+            "kjonn": long.Kjonn.astype(str),
+            # SSB age codes are zero-padded with an open top band: "000" ... "105+"
+            "alder": long.Alder.astype(str).str.rstrip("+").str.lstrip("0").replace("", "0"),
+            "tid": long.Tid.astype(str),
+            "personer": long.value.map(lambda v: None if v is None else str(v)),
+            "status": long.status,
+        }
+    )
     df[ROW] = np.arange(1, len(df) + 1)
     return Incoming(SSB_POPULATION, df, where="value")
 
@@ -261,8 +304,7 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
     raise ValueError(f"unknown source {source!r}")
 
 
-LANDING_PATTERNS = {"npr": "*.csv", "is_24_8": "*.csv", "samdata": "*.xlsx",
-                    "ssb_population": "*.json"}
+LANDING_PATTERNS = {"npr": "*.csv", "is_24_8": "*.csv", "samdata": "*.xlsx", "ssb_population": "*.json"}
 
 
 def landing_files(source: str, landing: Path) -> list[Path]:
@@ -280,8 +322,10 @@ def parsed(c: Column, ref: str | None = None) -> str:
         return f"CAST(TRY_STRPTIME({text}, '%Y-%m-%d') AS DATE)"
     if c.dtype == "integer":
         # "12.0" from a spreadsheet cell is still the integer 12; "12.5" is not.
-        return (f"CASE WHEN TRY_CAST({text} AS DOUBLE) = TRY_CAST(TRY_CAST({text} AS DOUBLE) "
-                f"AS BIGINT) THEN TRY_CAST(TRY_CAST({text} AS DOUBLE) AS BIGINT) END")
+        return (
+            f"CASE WHEN TRY_CAST({text} AS DOUBLE) = TRY_CAST(TRY_CAST({text} AS DOUBLE) "
+            f"AS BIGINT) THEN TRY_CAST(TRY_CAST({text} AS DOUBLE) AS BIGINT) END"
+        )
     return f"TRY_CAST({text} AS {c.sql_type})"
 
 
@@ -297,11 +341,14 @@ def _checks(c: Column) -> list[tuple[str, str]]:
         out.append((f"{text} IS NOT NULL AND {value} IS NULL", f"not {fmt}"))
     if c.allowed is not None:
         allowed = ", ".join("'" + a.replace("'", "''") + "'" for a in c.allowed)
-        out.append((f"{text} IS NOT NULL AND {text} NOT IN ({allowed})",
-                    f"not one of {list(c.allowed)}"))
+        out.append((f"{text} IS NOT NULL AND {text} NOT IN ({allowed})", f"not one of {list(c.allowed)}"))
     if c.pattern is not None:
-        out.append((f"{text} IS NOT NULL AND NOT regexp_full_match({text}, '{c.pattern}')",
-                    f"does not match the pattern {c.pattern}"))
+        out.append(
+            (
+                f"{text} IS NOT NULL AND NOT regexp_full_match({text}, '{c.pattern}')",
+                f"does not match the pattern {c.pattern}",
+            )
+        )
     if c.min is not None:
         out.append((f"{value} < {c.min}", f"below the minimum {c.min:g}"))
     if c.max is not None:
@@ -309,23 +356,27 @@ def _checks(c: Column) -> list[tuple[str, str]]:
     return out
 
 
-def contract_violations(con: duckdb.DuckDBPyConnection, inc: Incoming, file: str,
-                        view: str = "incoming") -> tuple[list[RowError], int]:
+def contract_violations(
+    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, view: str = "incoming"
+) -> tuple[list[RowError], int]:
     """Rows that break the contract (first MAX_REPORTED_ERRORS, and the total)."""
     parts = []
     for c in inc.contract.columns:
         for cond, reason in _checks(c):
             r = reason.replace("'", "''")
-            parts.append(f"SELECT {ROW} AS row, '{c.name}' AS col, CAST(\"{c.name}\" AS VARCHAR) "
-                         f"AS value, '{r}' AS reason FROM {view} WHERE {cond}")
+            parts.append(
+                f"SELECT {ROW} AS row, '{c.name}' AS col, CAST(\"{c.name}\" AS VARCHAR) "
+                f"AS value, '{r}' AS reason FROM {view} WHERE {cond}"
+            )
     key = ", ".join(f'"{k}"' for k in inc.contract.key)
     parts.append(
         f"SELECT row, '{'+'.join(inc.contract.key)}' AS col, value, reason FROM ("
         f"SELECT unnest(list({ROW} ORDER BY {ROW})[2:]) AS row, concat_ws('|', {key}) AS value, "
         f"'duplicate key, first at ' || min({ROW}) AS reason FROM {view} GROUP BY {key} "
-        f"HAVING count(*) > 1)")
+        f"HAVING count(*) > 1)"
+    )
     sql = " UNION ALL ".join(parts)
-    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
     rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY row, col LIMIT {MAX_REPORTED_ERRORS}").fetchall()
     return [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in rows], total
 
@@ -341,8 +392,10 @@ CREATE TABLE IF NOT EXISTS raw._loads (
 
 def _ensure_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     cols = ", ".join(f'"{c.name}" {c.sql_type}' for c in contract.columns)
-    con.execute(f"CREATE TABLE IF NOT EXISTS raw.{contract.table} ({cols}, _load_id VARCHAR, "
-                f"_source_file VARCHAR, _content_hash VARCHAR, {ROW} BIGINT)")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS raw.{contract.table} ({cols}, _load_id VARCHAR, "
+        f"_source_file VARCHAR, _content_hash VARCHAR, {ROW} BIGINT)"
+    )
 
 
 def file_hash(path: Path) -> str:
@@ -365,7 +418,9 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
     name = relative_name(path, landing)
     digest = file_hash(path)
     load_id = f"{source}-{digest[:16]}"
-    prior = con.execute("SELECT content_hash FROM raw._loads WHERE source_file = ?", [name]).fetchone()
+    # fetchall: DuckDB keeps a half-read result open on the connection after fetchone()
+    prior_rows = con.execute("SELECT content_hash FROM raw._loads WHERE source_file = ?", [name]).fetchall()
+    prior = prior_rows[0] if prior_rows else None
     if prior and prior[0] == digest:
         return LoadResult(source, name, "unchanged", 0, load_id)
 
@@ -375,8 +430,13 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
         con.register(view, inc.frame)
         errors, total = contract_violations(con, inc, name, view)
         if errors:
-            raise LoadError(name, f"{name}: {total} contract violation(s) for raw.{inc.contract.table}; "
-                            "the file was not loaded and the warehouse is unchanged", errors, total)
+            raise LoadError(
+                name,
+                f"{name}: {total} contract violation(s) for raw.{inc.contract.table}; "
+                "the file was not loaded and the warehouse is unchanged",
+                errors,
+                total,
+            )
     rows = 0
     con.execute("BEGIN TRANSACTION")
     try:
@@ -384,14 +444,27 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
             _ensure_table(con, inc.contract)
             cols = ", ".join(parsed(c) for c in inc.contract.columns)
             con.execute(f"DELETE FROM raw.{inc.contract.table} WHERE _source_file = ?", [name])
-            con.execute(f"INSERT INTO raw.{inc.contract.table} SELECT {cols}, ?, ?, ?, {ROW} "
-                        f"FROM incoming_{i} ORDER BY {ROW}", [load_id, name, digest])
+            con.execute(
+                f"INSERT INTO raw.{inc.contract.table} SELECT {cols}, ?, ?, ?, {ROW} "
+                f"FROM incoming_{i} ORDER BY {ROW}",
+                [load_id, name, digest],
+            )
             rows += len(inc.frame)
         seconds = time.perf_counter() - started
         con.execute("DELETE FROM raw._loads WHERE source_file = ?", [name])
-        con.execute("INSERT INTO raw._loads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [load_id, source, name, digest, ",".join(i.contract.table for i in incoming),
-                     rows, dt.datetime.now(dt.UTC).replace(tzinfo=None), seconds])
+        con.execute(
+            "INSERT INTO raw._loads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                load_id,
+                source,
+                name,
+                digest,
+                ",".join(i.contract.table for i in incoming),
+                rows,
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                seconds,
+            ],
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -411,8 +484,7 @@ def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def load_source(source: str, landing: Path | None = None,
-                warehouse: Path | None = None) -> list[LoadResult]:
+def load_source(source: str, landing: Path | None = None, warehouse: Path | None = None) -> list[LoadResult]:
     """Load every landing file of one source. Stops at the first bad file (those before it stay
     loaded: each file is its own transaction)."""
     landing = landing or landing_dir()
@@ -423,8 +495,16 @@ def load_source(source: str, landing: Path | None = None,
     with connect(warehouse) as con:
         for i, path in enumerate(files, start=1):
             result = load_file(con, source, path, landing)
-            log.info("[%s %d/%d] %s: %s, %d rows, %.1f s", source, i, len(files), result.file,
-                     result.status, result.rows, result.seconds)
+            log.info(
+                "[%s %d/%d] %s: %s, %d rows, %.1f s",
+                source,
+                i,
+                len(files),
+                result.file,
+                result.status,
+                result.rows,
+                result.seconds,
+            )
             results.append(result)
     return results
 

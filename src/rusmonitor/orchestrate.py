@@ -24,7 +24,8 @@ def airflow_env() -> dict[str, str]:
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": os.environ.get(
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{home / 'airflow.db'}"),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{home / 'airflow.db'}"
+        ),
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
     }
 
@@ -39,8 +40,9 @@ def migrate_db() -> None:
     configure()
     log.info("airflow db migrate (AIRFLOW_HOME=%s)", os.environ["AIRFLOW_HOME"])
     airflow = Path(sys.executable).with_name("airflow")
-    subprocess.run([str(airflow), "db", "migrate"], check=True, env=os.environ.copy(),
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(airflow), "db", "migrate"], check=True, env=os.environ.copy(), stdout=subprocess.DEVNULL
+    )
 
 
 def load_dag(dag_file: Path | None = None):
@@ -59,8 +61,11 @@ def run_pipeline(migrate: bool = True):
     dag = load_dag()
     run = dag.test()
     state = str(getattr(run, "state", run))
-    failed = [ti.task_id for ti in run.get_task_instances() if str(ti.state) in ("failed", "upstream_failed")] \
-        if hasattr(run, "get_task_instances") else []
+    failed = (
+        [ti.task_id for ti in run.get_task_instances() if str(ti.state) in ("failed", "upstream_failed")]
+        if hasattr(run, "get_task_instances")
+        else []
+    )
     if state != "success":
         raise RuntimeError(f"DAG run {run.run_id} ended {state}; failed tasks: {failed}")
     return run

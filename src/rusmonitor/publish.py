@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 PUBLISHED_TABLES = ("mart_indicator_values", "dim_indicator", "dim_geography")
 
 
-def publish(warehouse: Path | None = None, serving: Path | None = None,
-            run_id: str | None = None) -> dict[str, int]:
+def publish(
+    warehouse: Path | None = None, serving: Path | None = None, run_id: str | None = None
+) -> dict[str, int]:
     warehouse = warehouse or warehouse_path()
     serving = serving or serving_path()
     serving.parent.mkdir(parents=True, exist_ok=True)
@@ -36,15 +37,15 @@ def publish(warehouse: Path | None = None, serving: Path | None = None,
             con.execute(f"ATTACH '{warehouse}' AS build (READ_ONLY)")
             for table in PUBLISHED_TABLES:
                 con.execute(f"CREATE TABLE {table} AS SELECT * FROM build.marts.{table}")
-                counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            loads = con.execute("SELECT count(*), max(loaded_at) FROM build.raw._loads").fetchone()
+                counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            loads = con.execute("SELECT count(*), max(loaded_at) FROM build.raw._loads").fetchall()[0]
             con.execute("DETACH build")
             published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             con.execute(
                 "CREATE TABLE publish_info AS SELECT ? AS version, ? AS published_at, ? AS run_id, "
-                "? AS source_files, ? AS newest_load", [
-                    published_at.strftime("%Y%m%dT%H%M%S%fZ"), published_at, run_id, loads[0],
-                    loads[1]])
+                "? AS source_files, ? AS newest_load",
+                [published_at.strftime("%Y%m%dT%H%M%S%fZ"), published_at, run_id, loads[0], loads[1]],
+            )
             con.execute("CHECKPOINT")
         if serving.exists():  # keep the last good version before replacing it
             previous = serving.with_name(serving.stem + ".prev" + serving.suffix)

@@ -24,8 +24,21 @@ from rusmonitor.settings import DBT_PROJECT_DIR, warehouse_path
 log = logging.getLogger(__name__)
 
 MART_COLUMNS = [
-    "indicator_id", "year", "geo_level", "geo_code", "geo_name", "sex", "age_group", "breakdown",
-    "numerator", "denominator", "value", "ci_low", "ci_high", "suppressed", "suppression_reason",
+    "indicator_id",
+    "year",
+    "geo_level",
+    "geo_code",
+    "geo_name",
+    "sex",
+    "age_group",
+    "breakdown",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "suppression_reason",
     "target_status",
 ]
 MART_KEY = ["indicator_id", "year", "geo_level", "geo_code", "sex", "age_group", "breakdown"]
@@ -55,10 +68,14 @@ class Outcome:
     error: str | None = None
 
     def __str__(self) -> str:
-        what = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items()
-                         if k in ("column", "column_list", "row_condition", "min_value", "max_value"))
-        detail = self.error or (f"unexpected {self.unexpected_count}" if self.unexpected_count
-                                else f"observed {self.observed!r}")
+        what = ", ".join(
+            f"{k}={v!r}"
+            for k, v in self.kwargs.items()
+            if k in ("column", "column_list", "row_condition", "min_value", "max_value")
+        )
+        detail = self.error or (
+            f"unexpected {self.unexpected_count}" if self.unexpected_count else f"observed {self.observed!r}"
+        )
         return f"[{self.suite}] {self.expectation}({what}): {detail}"
 
 
@@ -82,7 +99,8 @@ def raw_expectations(contract: Contract) -> list:
 
     out = [
         gxe.ExpectTableColumnsToMatchSet(
-            column_set=contract.column_names + list(contract.metadata_columns), exact_match=True),
+            column_set=contract.column_names + list(contract.metadata_columns), exact_match=True
+        ),
         gxe.ExpectTableRowCountToBeBetween(min_value=1),
     ]
     for c in contract.columns:
@@ -93,8 +111,7 @@ def raw_expectations(contract: Contract) -> list:
         if c.pattern is not None and c.dtype == "varchar":
             out.append(gxe.ExpectColumnValuesToMatchRegex(column=c.name, regex=f"^{c.pattern}$"))
         if c.min is not None or c.max is not None:
-            out.append(gxe.ExpectColumnValuesToBeBetween(column=c.name, min_value=c.min,
-                                                         max_value=c.max))
+            out.append(gxe.ExpectColumnValuesToBeBetween(column=c.name, min_value=c.min, max_value=c.max))
     if len(contract.key) == 1:
         out.append(gxe.ExpectColumnValuesToBeUnique(column=contract.key[0]))
     else:
@@ -114,7 +131,12 @@ def mart_expectations(years: list[int]) -> list:
     """The mart suite, from the catalog: ids, levels, ranges by unit, no unsuppressed small
     counts, every published indicator present for every year of the data."""
     import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
 
+    # GX builds conditions from ==; `is True` would not build one
+    shown = Column("suppressed") == False  # noqa: E712
+    hidden = Column("suppressed") == True  # noqa: E712
+    person_count = Column("is_person_count") == True  # noqa: E712
     ids = [i["id"] for i in catalog.indicators()]
     published = published_indicators()
     out = [
@@ -122,44 +144,59 @@ def mart_expectations(years: list[int]) -> list:
         gxe.ExpectCompoundColumnsToBeUnique(column_list=MART_KEY),
         gxe.ExpectColumnValuesToBeInSet(column="indicator_id", value_set=ids),
         gxe.ExpectColumnDistinctValuesToContainSet(column="indicator_id", value_set=published),
-        gxe.ExpectColumnValuesToBeInSet(column="geo_level", value_set=[
-            "national", "rhf", "hf", "county", "municipality", "nd_office", "correctional_region"]),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="geo_level",
+            value_set=["national", "rhf", "hf", "county", "municipality", "nd_office", "correctional_region"],
+        ),
         gxe.ExpectColumnValuesToBeInSet(column="sex", value_set=["all", "male", "female"]),
-        gxe.ExpectColumnValuesToBeInSet(column="target_status",
-                                        value_set=["on_track", "off_track", "no_target"]),
-        gxe.ExpectColumnValuesToNotBeNull(column="value", row_condition="suppressed == False",
-                                          condition_parser="pandas"),
-        gxe.ExpectColumnValuesToBeNull(column="value", row_condition="suppressed == True",
-                                       condition_parser="pandas"),
-        gxe.ExpectColumnValuesToNotBeNull(column="suppression_reason",
-                                          row_condition="suppressed == True",
-                                          condition_parser="pandas"),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="target_status", value_set=["on_track", "off_track", "no_target"]
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(column="value", row_condition=shown),
+        gxe.ExpectColumnValuesToBeNull(column="value", row_condition=hidden),
+        gxe.ExpectColumnValuesToNotBeNull(column="suppression_reason", row_condition=hidden),
         # privacy: no visible person count between 1 and 4
-        gxe.ExpectColumnValuesToNotBeInSet(column="numerator", value_set=[1, 2, 3, 4],
-                                           row_condition="is_person_count == True",
-                                           condition_parser="pandas"),
+        gxe.ExpectColumnValuesToNotBeInSet(
+            column="numerator", value_set=[1, 2, 3, 4], row_condition=person_count
+        ),
     ]
     for ind in catalog.indicators():
         if ind["id"] not in published:
             continue
-        cond = f'indicator_id == "{ind["id"]}"'
+        cond = Column("indicator_id") == ind["id"]
         if ind["kind"] in ("share", "mean", "median", "count", "rate") and ind["unit"] in UNIT_RANGES:
             lo, hi = UNIT_RANGES[ind["unit"]]
-            out.append(gxe.ExpectColumnValuesToBeBetween(
-                column="value", min_value=lo, max_value=hi, row_condition=cond,
-                condition_parser="pandas"))
+            out.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="value", min_value=lo, max_value=hi, row_condition=cond
+                )
+            )
         elif ind["kind"] in ("count", "rate"):
-            out.append(gxe.ExpectColumnValuesToBeBetween(
-                column="value", min_value=0, row_condition=cond, condition_parser="pandas"))
+            out.append(gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, row_condition=cond))
         # every year of the data, at national level (the golden rule starts a year later: growth)
         expected = years[1:] if ind["kind"] == "difference" else years
-        out.append(gxe.ExpectColumnDistinctValuesToContainSet(
-            column="year", value_set=expected,
-            row_condition=f'{cond} and geo_level == "national"', condition_parser="pandas"))
+        out.append(
+            gxe.ExpectColumnDistinctValuesToContainSet(
+                column="year", value_set=expected, row_condition=cond & (Column("geo_level") == "national")
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- runs
+def _exception(info: Any) -> tuple[bool, str | None]:
+    """GX reports errors either flat or keyed by metric id; find any raised one."""
+    if not isinstance(info, dict):
+        return False, None
+    if "raised_exception" in info:
+        return bool(info["raised_exception"]), info.get("exception_message")
+    for nested in info.values():
+        raised, message = _exception(nested)
+        if raised:
+            return True, message
+    return False, None
+
+
 def validate_frame(suite_name: str, frame, expectations: list) -> SuiteResult:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -173,19 +210,25 @@ def validate_frame(suite_name: str, frame, expectations: list) -> SuiteResult:
     batch = asset.add_batch_definition_whole_dataframe(name="whole_table")
     suite = context.suites.add(gx.ExpectationSuite(name=suite_name, expectations=expectations))
     definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite_name, data=batch, suite=suite))
+        gx.ValidationDefinition(name=suite_name, data=batch, suite=suite)
+    )
     result = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
     outcomes = []
     for r in result.results:
         cfg = r.expectation_config
-        exc = (r.exception_info or {}) if isinstance(r.exception_info, dict) else {}
-        raised = exc.get("raised_exception", False)
-        error = exc.get("exception_message") if raised else None
+        raised, error = _exception(r.exception_info)
         res = r.result or {}
-        outcomes.append(Outcome(
-            suite=suite_name, expectation=cfg.type, kwargs=dict(cfg.kwargs),
-            success=bool(r.success) and not raised, observed=res.get("observed_value"),
-            unexpected_count=res.get("unexpected_count"), error=error))
+        outcomes.append(
+            Outcome(
+                suite=suite_name,
+                expectation=cfg.type,
+                kwargs=dict(cfg.kwargs),
+                success=bool(r.success) and not raised,
+                observed=res.get("observed_value"),
+                unexpected_count=res.get("unexpected_count"),
+                error=error,
+            )
+        )
     success = all(o.success for o in outcomes) and bool(outcomes)
     return SuiteResult(suite_name, success, len(frame), time.perf_counter() - started, outcomes)
 
@@ -198,37 +241,82 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str):
 def validate_raw(warehouse: Path | None = None, tables: list[str] | None = None) -> list[SuiteResult]:
     results = []
     with duckdb.connect(str(warehouse or warehouse_path()), read_only=True) as con:
-        present = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'").fetchall()}
+        present = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'"
+            ).fetchall()
+        }
         for table in tables or list(CONTRACTS):
             if table not in present:
                 continue
             frame = _frame(con, f"SELECT * FROM raw.{table}")
             result = validate_frame(f"raw.{table}", frame, raw_expectations(CONTRACTS[table]))
-            log.info("GX raw.%s: %s (%d rows, %d expectations, %.1f s)", table,
-                     "passed" if result.success else "FAILED", result.rows, len(result.outcomes),
-                     result.seconds)
+            log.info(
+                "GX raw.%s: %s (%d rows, %d expectations, %.1f s)",
+                table,
+                "passed" if result.success else "FAILED",
+                result.rows,
+                len(result.outcomes),
+                result.seconds,
+            )
             results.append(result)
     return results
 
 
 def validate_marts(warehouse: Path | None = None) -> list[SuiteResult]:
     with duckdb.connect(str(warehouse or warehouse_path()), read_only=True) as con:
-        frame = _frame(con, "SELECT m.*, i.is_person_count FROM marts.mart_indicator_values m "
-                            "JOIN marts.dim_indicator i USING (indicator_id)")
-        years = [r[0] for r in con.execute(
-            "SELECT DISTINCT year FROM staging.stg_ssb_population__population ORDER BY 1").fetchall()]
+        frame = _frame(
+            con,
+            "SELECT m.*, i.is_person_count FROM marts.mart_indicator_values m "
+            "JOIN marts.dim_indicator i USING (indicator_id)",
+        )
+        years = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT year FROM staging.stg_ssb_population__population ORDER BY 1"
+            ).fetchall()
+        ]
     data = frame.drop(columns=["is_person_count"])
     expectations = mart_expectations(years)
     # the column-set check sees the public columns only; the rest see the helper column too
     result = validate_frame("marts.mart_indicator_values", frame, expectations[1:])
     head = validate_frame("marts.mart_indicator_values.columns", data, expectations[:1])
-    merged = SuiteResult("marts.mart_indicator_values", result.success and head.success,
-                         result.rows, result.seconds + head.seconds, head.outcomes + result.outcomes)
-    log.info("GX marts.mart_indicator_values: %s (%d rows, %d expectations, %.1f s)",
-             "passed" if merged.success else "FAILED", merged.rows, len(merged.outcomes),
-             merged.seconds)
+    merged = SuiteResult(
+        "marts.mart_indicator_values",
+        result.success and head.success,
+        result.rows,
+        result.seconds + head.seconds,
+        head.outcomes + result.outcomes,
+    )
+    log.info(
+        "GX marts.mart_indicator_values: %s (%d rows, %d expectations, %.1f s)",
+        "passed" if merged.success else "FAILED",
+        merged.rows,
+        len(merged.outcomes),
+        merged.seconds,
+    )
     return [merged]
+
+
+def export_suites(out: Path, years: list[int]) -> list[Path]:
+    """Write the generated suites as GX JSON files, for review."""
+    import json
+
+    import great_expectations as gx
+
+    out.mkdir(parents=True, exist_ok=True)
+    suites = {f"raw.{t}": raw_expectations(c) for t, c in CONTRACTS.items()}
+    suites["marts.mart_indicator_values"] = mart_expectations(years)
+    written = []
+    for name, expectations in suites.items():
+        suite = gx.ExpectationSuite(name=name, expectations=expectations)
+        path = out / f"{name}.json"
+        path.write_text(
+            json.dumps(suite.to_json_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+        written.append(path)
+    return written
 
 
 def gate(results: list[SuiteResult]) -> list[SuiteResult]:

@@ -20,12 +20,23 @@ def dbt_args(command: str, warehouse: Path | None = None, extra: list[str] | Non
     two data directories never share a manifest."""
     os.environ["RUSMONITOR_WAREHOUSE"] = str(warehouse or warehouse_path())
     work = data_dir() / "dbt"
-    return [command, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs"), *(extra or [])]
+    return [
+        command,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        *(extra or []),
+    ]
 
 
-def run_dbt(command: str = "build", warehouse: Path | None = None,
-            extra: list[str] | None = None) -> dict[str, int]:
+def run_dbt(
+    command: str = "build", warehouse: Path | None = None, extra: list[str] | None = None
+) -> dict[str, int]:
     """Invoke dbt in this process; raise DbtFailed naming every failed node."""
     from dbt.cli.main import dbtRunner
 

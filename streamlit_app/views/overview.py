@@ -1,5 +1,6 @@
 """Overview: every published indicator with its headline, definition, trend and regions."""
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -20,8 +21,18 @@ if version is None:
 values = report_data.indicator_values(str(path), version)
 catalog = report_data.indicators(str(path), version).set_index("indicator_id")
 info = report_data.publish_info(str(path), version)
-st.caption(f"Publisert {info.get('published_at', '?')} (versjon {info.get('version', '?')}), "
-           f"fra {info.get('source_files', '?')} kildefiler. Tall 1–4 for personer er skjult (`:`).")
+published_at = pd.Timestamp(info["published_at"]).strftime("%d.%m.%Y %H:%M") if info else "?"
+st.caption(
+    f"Publisert {published_at} UTC fra {info.get('source_files', '?')} kildefiler "
+    f"(versjon {info.get('version', '?')}). Antall personer fra 1 til 4 vises ikke "
+    f"(`{fmt.SUPPRESSED}`)."
+)
+
+
+def _text(value) -> str | None:
+    """Catalog fields are optional: pandas gives NaN/None for the missing ones."""
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
 
 published = [i for i in catalog.index if i in set(values.indicator_id)]
 for indicator_id in published:
@@ -29,8 +40,7 @@ for indicator_id in published:
     rows = values[values.indicator_id == indicator_id]
     national = rows[rows.geo_level == "national"].sort_values("year")
     latest_year = int(national.year.max())
-    headline_keys = (["total"] if "total" in set(national.breakdown)
-                     else sorted(national.breakdown.unique()))
+    headline_keys = ["total"] if "total" in set(national.breakdown) else sorted(national.breakdown.unique())
 
     st.divider()
     st.subheader(meta.name_no)
@@ -47,38 +57,66 @@ for indicator_id in published:
             if now is not None and before is not None and pd.notna(now) and pd.notna(before):
                 delta = fmt.with_unit(now - before, meta.unit, signed=True) + " fra året før"
             status = series.target_status.get(latest_year, "no_target")
-            st.metric(label, fmt.with_unit(now, meta.unit), delta,
-                      delta_color="normal" if meta.direction != "down" else "inverse",
-                      help=f"Status mot mål: {STATUS[status]}")
-        parts = [f"**Definisjon.** {meta.numerator_definition or meta.name_en}"]
-        if meta.denominator_definition:
-            parts.append(f"**Nevner.** {meta.denominator_definition}")
-        parts.append(f"**Kilde.** {meta.source_name}")
-        if meta.target_text:
-            parts.append(f"**Mål.** {meta.target_text}")
-        if meta.series_break:
-            parts.append(f"**Brudd i serien.** {meta.series_break}")
+            st.metric(
+                label,
+                fmt.with_unit(now, meta.unit),
+                delta,
+                delta_color="normal" if meta.direction != "down" else "inverse",
+                help=f"Status mot mål: {STATUS[status]}",
+            )
+        parts = [f"**Definisjon.** {_text(meta.numerator_definition) or meta.name_en}"]
+        for label, field in (
+            ("Nevner", "denominator_definition"),
+            ("Kilde", "source_name"),
+            ("Mål", "target_text"),
+            ("Brudd i serien", "series_break"),
+        ):
+            if _text(meta[field]):
+                parts.append(f"**{label}.** {_text(meta[field])}")
         st.markdown("  \n".join(parts))
 
     with right:
-        trend = (national[national.breakdown.isin(headline_keys)]
-                 .pivot(index="year", columns="breakdown", values="value"))
-        st.line_chart(trend, x_label="år", y_label=fmt.unit_label(meta.unit))
-        st.caption(f"Hele landet, {int(national.year.min())}–{latest_year}. "
-                   f"Enhet: {fmt.unit_label(meta.unit)}. Kilde: {meta.source_name}.")
+        trend = national[national.breakdown.isin(headline_keys)]
+        chart = (
+            alt.Chart(trend)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("year:O", title="år"),
+                y=alt.Y("value:Q", title=fmt.unit_label(meta.unit)),
+                color=alt.Color(
+                    "breakdown:N",
+                    title="inndeling",
+                    legend=None if headline_keys == ["total"] else alt.Legend(),
+                ),
+                tooltip=[
+                    alt.Tooltip("year:O", title="år"),
+                    alt.Tooltip("value:Q", title=fmt.unit_label(meta.unit), format=",.1f"),
+                ],
+            )
+        )
+        st.altair_chart(chart, width="stretch")
+        st.caption(
+            f"Hele landet, {int(national.year.min())}–{latest_year}. "
+            f"Enhet: {fmt.unit_label(meta.unit)}. Kilde: {meta.source_name}."
+        )
 
     level = "rhf" if (rows.geo_level == "rhf").any() else "county"
-    regional = rows[(rows.geo_level == level) & (rows.year == latest_year)
-                    & rows.breakdown.isin(headline_keys)]
+    regional = rows[
+        (rows.geo_level == level) & (rows.year == latest_year) & rows.breakdown.isin(headline_keys)
+    ]
     if len(regional):
-        table = pd.DataFrame({
-            LEVEL_NAMES[level]: regional.geo_name,
-            "inndeling": regional.breakdown,
-            "verdi": [fmt.SUPPRESSED if s else fmt.with_unit(v, meta.unit)
-                      for v, s in zip(regional.value, regional.suppressed, strict=True)],
-            "status": regional.target_status.map(STATUS),
-        })
+        table = pd.DataFrame(
+            {
+                LEVEL_NAMES[level]: regional.geo_name,
+                "inndeling": regional.breakdown,
+                "verdi": [
+                    fmt.SUPPRESSED if s else fmt.with_unit(v, meta.unit)
+                    for v, s in zip(regional.value, regional.suppressed, strict=True)
+                ],
+                "status": regional.target_status.map(STATUS),
+            }
+        )
         if headline_keys == ["total"]:
             table = table.drop(columns="inndeling")
         st.markdown(f"**Etter {LEVEL_NAMES[level]}, {latest_year}**")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.table(table.set_index(LEVEL_NAMES[level]))

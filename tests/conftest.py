@@ -1,0 +1,102 @@
+"""Shared fixtures: one set of sample extracts and one real Airflow DAG run per test session.
+
+Airflow reads its settings when first imported, so AIRFLOW_HOME and the data folder are fixed
+here, before any test imports it; each test then points the pipeline at its own landing folder,
+warehouse and serving file through the RUSMONITOR_* variables, which are read at call time."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+SESSION_ROOT = Path(os.environ.get("RUSMONITOR_TEST_ROOT") or tempfile.mkdtemp(prefix="rusmonitor-tests-"))
+os.environ["RUSMONITOR_DATA"] = str(SESSION_ROOT / "data")
+os.environ["AIRFLOW_HOME"] = str(SESSION_ROOT / "airflow")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+
+from rusmonitor import orchestrate  # noqa: E402  (after the environment above)
+from rusmonitor.generate import DEFAULT_SEED, DEFAULT_YEARS, generate  # noqa: E402
+
+orchestrate.configure()
+
+
+@pytest.fixture(scope="session")
+def session_root() -> Path:
+    return SESSION_ROOT
+
+
+@pytest.fixture(scope="session")
+def default_landing(session_root: Path) -> Path:
+    """The default sample extracts (the ones README's demo uses), generated once."""
+    landing = session_root / "landing"
+    if not landing.exists():
+        generate(DEFAULT_YEARS, DEFAULT_SEED, landing)
+    return landing
+
+
+@contextmanager
+def pipeline_paths(landing: Path, warehouse: Path, serving: Path) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RUSMONITOR_LANDING", str(landing))
+        mp.setenv("RUSMONITOR_WAREHOUSE", str(warehouse))
+        mp.setenv("RUSMONITOR_SERVING", str(serving))
+        yield
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> None:
+    orchestrate.migrate_db()
+
+
+def run_dag(landing: Path, warehouse: Path, serving: Path):
+    """One real run of the DAG (dag.test()); returns (state, {task_id: state})."""
+    with pipeline_paths(landing, warehouse, serving):
+        dag = orchestrate.load_dag()
+        run = dag.test()
+        states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+        return str(run.state), states
+
+
+@pytest.fixture(scope="session")
+def pipeline(session_root: Path, default_landing: Path, airflow_db) -> dict[str, Path]:
+    """The DAG run once over the default extracts; its warehouse and serving file."""
+    paths = {
+        "landing": default_landing,
+        "warehouse": session_root / "warehouse" / "rusmonitor.duckdb",
+        "serving": session_root / "serving" / "warehouse.duckdb",
+    }
+    state, tasks = run_dag(**paths)
+    assert state == "success", f"the pipeline run failed: {tasks}"
+    return paths
+
+
+def table_fingerprints(db: Path, schemas: tuple[str, ...] | None = None) -> dict[str, tuple[int, int]]:
+    """Row count and an order-independent content hash of every table in the file."""
+    out = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
+        for schema, table in tables:
+            if schemas and schema not in schemas:
+                continue
+            frame = con.sql(f'SELECT * FROM "{schema}"."{table}"').df()
+            digest = int(pd.util.hash_pandas_object(frame, index=False).sum()) if len(frame) else 0
+            out[f"{schema}.{table}"] = (len(frame), digest)
+    return out
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst

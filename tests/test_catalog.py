@@ -1,0 +1,35 @@
+"""The catalog is one source of truth: the shipped copy is the steering repo's file."""
+
+from pathlib import Path
+
+import pytest
+
+from rusmonitor import catalog
+from rusmonitor.quality import published_indicators
+from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH, ROOT
+
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.mark.parametrize(
+    "name, ours", [("indicators.yml", CATALOG_PATH), ("reference_figures.csv", REFERENCE_FIGURES_PATH)]
+)
+def test_shipped_copy_matches_shared(name: str, ours: Path):
+    theirs = SHARED / name
+    if not theirs.exists():
+        pytest.skip(f"{theirs} is not beside this checkout")
+    assert ours.read_bytes() == theirs.read_bytes(), f"{ours} differs from {theirs}: copy it again"
+
+
+def test_norwegian_keys_survive_yaml():
+    cat = catalog.load_catalog()
+    assert cat["goals"][1]["no"].startswith("Sikre reell brukerinnflytelse")
+    rows = catalog.indicator_rows()
+    assert len(rows) == len(cat["indicators"]) == len({r["indicator_id"] for r in rows})
+    assert all(r["goal_no"] and r["effort_area_no"] for r in rows)
+
+
+def test_every_published_indicator_is_in_the_catalog():
+    ids = {i["id"] for i in catalog.indicators()}
+    assert set(published_indicators()) <= ids
+    assert len(published_indicators()) == 6

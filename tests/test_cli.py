@@ -1,0 +1,50 @@
+"""README's main command, `rusmonitor demo`, end to end in a fresh data folder:
+generate -> Airflow DAG run -> published marts -> report served over HTTP."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import duckdb
+
+from test_report import _free_port
+
+
+def test_demo_generates_runs_the_dag_and_serves_the_report(tmp_path):
+    port = _free_port()
+    # a clean environment: no Airflow settings from this test session
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}
+    env["RUSMONITOR_DATA"] = str(tmp_path / "data")
+    log = tmp_path / "demo.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rusmonitor.cli", "demo", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 600
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as r:
+                        if r.read() == b"ok":
+                            break
+                except OSError:
+                    assert proc.poll() is None, log.read_text()[-3000:]
+                    assert time.monotonic() < deadline, "demo did not serve the report in time"
+                    time.sleep(1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    text = log.read_text()
+    assert f"rusmonitor report: http://localhost:{port}" in text
+    assert "pipeline run" in text and "succeeded" in text
+    serving = tmp_path / "data" / "serving" / "warehouse.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as con:
+        published = con.execute("SELECT count(DISTINCT indicator_id) FROM mart_indicator_values").fetchall()[
+            0
+        ][0]
+    assert published == 6

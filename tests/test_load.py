@@ -1,0 +1,162 @@
+"""Raw loads against a real DuckDB file: contracts, idempotency, clear errors, nothing lost."""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import table_fingerprints
+from rusmonitor.generate import generate
+from rusmonitor.load import LoadError, load_source
+
+SOURCES = ("npr", "samdata", "is_24_8", "ssb_population")
+
+
+@pytest.fixture(scope="module")
+def small_landing(tmp_path_factory) -> Path:
+    landing = tmp_path_factory.mktemp("landing")
+    generate([2013, 2014], 2016, landing)
+    return landing
+
+
+@pytest.fixture()
+def loaded(tmp_path, small_landing):
+    """A warehouse with every source of 2013-2014 loaded, and its own copy of the landing files."""
+    landing = shutil.copytree(small_landing, tmp_path / "landing")
+    warehouse = tmp_path / "wh.duckdb"
+    for source in SOURCES:
+        load_source(source, landing, warehouse)
+    return landing, warehouse
+
+
+def test_every_row_carries_load_metadata(loaded):
+    _, warehouse = loaded
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in ("npr_tsb_episodes", "is_24_8_fte", "samdata_operating_costs", "ssb_population"):
+            missing = con.execute(
+                f"SELECT count(*) FROM raw.{table} WHERE _load_id IS NULL OR _source_file IS NULL "
+                f"OR _content_hash IS NULL OR _row_number IS NULL"
+            ).fetchall()[0][0]
+            assert missing == 0
+        files = con.execute("SELECT count(*) FROM raw._loads").fetchall()[0][0]
+    assert files == 8  # 4 sources x 2 years
+
+
+def test_loading_the_same_files_again_changes_nothing(loaded):
+    landing, warehouse = loaded
+    before = table_fingerprints(warehouse)
+    for source in SOURCES:
+        results = load_source(source, landing, warehouse)
+        assert {r.status for r in results} == {"unchanged"}
+    assert table_fingerprints(warehouse) == before
+
+
+def test_resubmitted_period_replaces_exactly_its_rows(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # a corrected return: one municipality's value changes
+    fields = lines[1].split(";")
+    fields[-1] = "99,5"
+    lines[1] = ";".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = load_source("is_24_8", landing, warehouse)
+    assert [r.status for r in results] == ["unchanged", "replaced"]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        per_year = dict(con.execute("SELECT aar, count(*) FROM raw.is_24_8_fte GROUP BY 1").fetchall())
+        changed = con.execute(
+            "SELECT arsverk FROM raw.is_24_8_fte WHERE aar = 2014 AND _row_number = 2"
+        ).fetchall()[0][0]
+    assert per_year == {2013: 357 * 6, 2014: 357 * 6}
+    assert float(changed) == 99.5
+
+
+def _rewrite(path: Path, line_no: int, column: str, value: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    fields = lines[line_no - 1].split(";")
+    fields[header.index(column)] = value
+    lines[line_no - 1] = ";".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_unparseable_date_names_file_row_and_column_and_keeps_data(loaded):
+    landing, warehouse = loaded
+    path = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    _rewrite(path, 1234, "behandling_start", "2014-13-45")
+    before = table_fingerprints(warehouse)
+    with pytest.raises(LoadError) as err:
+        load_source("npr", landing, warehouse)
+    message = str(err.value)
+    assert "npr/2014/npr_tsb_episoder_2014.csv" in message
+    assert "line 1234, column 'behandling_start'" in message
+    assert "not a date" in message and "2014-13-45" in message
+    assert table_fingerprints(warehouse) == before
+
+
+def test_wrong_column_names_file_and_column_and_keeps_data(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("malgruppe", "maalgruppe", 1), encoding="utf-8")
+    before = table_fingerprints(warehouse)
+    with pytest.raises(LoadError) as err:
+        load_source("is_24_8", landing, warehouse)
+    message = str(err.value)
+    assert "is_24_8/2014/is_24_8_arsverk_2014.csv" in message
+    assert "line 1, column 'malgruppe': missing column" in message
+    assert "line 1, column 'maalgruppe': column not in the contract" in message
+    assert table_fingerprints(warehouse) == before
+
+
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (lambda p: p.write_bytes(b""), "the file is empty"),
+        (lambda p: p.write_text(p.read_text("utf-8").replace(";", ","), "utf-8"), "is the delimiter ';'?"),
+        (
+            lambda p: p.write_bytes(
+                p.read_text("utf-8")
+                .replace("Oslo", "Tromsø")
+                .encode("utf-8")
+                .replace("ø".encode(), "ø".encode("latin-1"))
+            ),
+            "not UTF-8",
+        ),
+    ],
+)
+def test_broken_files_are_rejected_whole(loaded, damage, expected):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    damage(path)
+    before = table_fingerprints(warehouse)
+    with pytest.raises(LoadError, match=expected):
+        load_source("is_24_8", landing, warehouse)
+    assert table_fingerprints(warehouse) == before
+
+
+def test_out_of_contract_values_are_listed_with_their_rows(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    _rewrite(path, 5, "arbeidsomrade", "rusomsorg")
+    _rewrite(path, 9, "arsverk", "-3,0")
+    with pytest.raises(LoadError) as err:
+        load_source("is_24_8", landing, warehouse)
+    message = str(err.value)
+    assert "2 contract violation(s)" in message
+    assert "line 5, column 'arbeidsomrade': not one of" in message
+    assert "line 9, column 'arsverk': below the minimum 0" in message
+
+
+def test_samdata_sheet_errors_name_the_sheet_and_row(loaded, tmp_path):
+    import openpyxl
+
+    landing, warehouse = loaded
+    path = landing / "samdata" / "2014" / "samdata_spesialisthelsetjenesten_2014.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["TSB aktivitet"]["D7"] = "mange"
+    book.save(path)
+    with pytest.raises(LoadError) as err:
+        load_source("samdata", landing, warehouse)
+    assert "sheet 'TSB aktivitet' row 7, column 'oppholdsdogn': not an integer" in str(err.value)

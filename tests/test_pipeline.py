@@ -1,0 +1,186 @@
+"""The Airflow DAG, run for real with dag.test(): reference figures, idempotency, gates."""
+
+import csv
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import file_digest, run_dag, table_fingerprints
+from rusmonitor.catalog import reference_figures
+from rusmonitor.orchestrate import load_dag
+from rusmonitor.quality import published_indicators
+
+PUBLISHED = set(published_indicators())
+REFERENCE_ROWS = [r for r in reference_figures() if r["indicator_id"] in PUBLISHED]
+BUILD_SCHEMAS = ("raw", "staging", "intermediate", "marts", "reference")
+
+
+def test_dag_has_the_pipeline_steps_in_order():
+    dag = load_dag()
+    assert dag.dag_id == "rusmonitor_pipeline"
+    assert set(dag.task_ids) == {
+        "load_catalog",
+        "load_npr",
+        "load_samdata",
+        "load_is_24_8",
+        "load_ssb_population",
+        "validate_raw",
+        "dbt_build",
+        "validate_marts",
+        "publish",
+    }
+    assert dag.get_task("publish").upstream_task_ids == {"validate_marts"}
+    assert dag.get_task("validate_marts").upstream_task_ids == {"dbt_build"}
+    assert dag.get_task("dbt_build").upstream_task_ids == {"validate_raw"}
+
+
+def _mart(serving) -> pd.DataFrame:
+    with duckdb.connect(str(serving), read_only=True) as con:
+        return con.sql("SELECT * FROM mart_indicator_values").df()
+
+
+def _value(
+    mart: pd.DataFrame, indicator_id: str, year: int, geo_level: str, geo_code: str, breakdown: str
+) -> float:
+    row = mart[
+        (mart.indicator_id == indicator_id)
+        & (mart.year == year)
+        & (mart.geo_level == geo_level)
+        & (mart.geo_code == geo_code)
+        & (mart.sex == "all")
+        & (mart.age_group == "all")
+        & (mart.breakdown == breakdown)
+    ]
+    assert len(row) == 1, f"no unique mart row for {indicator_id} {year} {geo_code} {breakdown}"
+    assert not row.suppressed.iloc[0]
+    return float(row.value.iloc[0])
+
+
+@pytest.mark.parametrize(
+    "ref",
+    REFERENCE_ROWS,
+    ids=[f"{r['indicator_id']}-{r['year']}-{r['breakdown'] or 'total'}" for r in REFERENCE_ROWS],
+)
+def test_reference_figure_reproduces(pipeline, ref):
+    mart = _mart(pipeline["serving"])
+    year, breakdown = int(ref["year"]), ref["breakdown"] or "total"
+    args = (ref["indicator_id"], year, ref["geo_level"], ref["geo_code"])
+    if ref["measure"] == "share_pct":
+        got = 100 * _value(mart, *args, breakdown) / _value(mart, *args, "total")
+    else:
+        assert ref["measure"] == "value"
+        got = _value(mart, *args, breakdown)
+    expected = float(ref["value"])
+    tolerance = (
+        float(ref["tolerance_abs"]) if ref["tolerance_abs"] else float(ref["tolerance_rel"]) * expected
+    )
+    assert abs(got - expected) <= tolerance, f"{got} is not {expected} ± {tolerance}"
+
+
+def test_every_published_indicator_has_national_and_regional_rows_for_every_year(pipeline):
+    mart = _mart(pipeline["serving"])
+    for indicator in PUBLISHED:
+        rows = mart[mart.indicator_id == indicator]
+        first = 2011 if indicator == "golden_rule_gap" else 2010  # growth needs the year before
+        for level in (
+            ("national", "rhf")
+            if indicator in ("tsb_wait_mean_days", "tsb_patients", "tsb_cost_nok", "golden_rule_gap")
+            else ("national", "county", "municipality")
+        ):
+            years = set(rows[rows.geo_level == level].year)
+            assert years == set(range(first, 2025)), (indicator, level)
+        assert set(rows[rows.geo_level == "rhf"].geo_code) <= {
+            "helse_sor_ost",
+            "helse_vest",
+            "helse_midt_norge",
+            "helse_nord",
+        }
+
+
+def test_breakdowns_of_the_issue_are_published(pipeline):
+    mart = _mart(pipeline["serving"])
+    patients = set(mart[mart.indicator_id == "tsb_patients"].breakdown)
+    assert {"total", "main_substance=alcohol", "main_substance=opioids"} <= patients
+    fte = set(mart[mart.indicator_id == "municipal_fte_rus"].breakdown)
+    assert {"work_category=rus", "target_group=barn;work_category=rus"} <= fte
+    gap = mart[(mart.indicator_id == "golden_rule_gap") & (mart.geo_level == "rhf")]
+    assert set(gap.breakdown) == {"sector=tsb", "sector=phv"}
+    assert set(gap.target_status) <= {"on_track", "off_track"}
+
+
+def test_no_person_level_rows_or_small_counts_are_published(pipeline):
+    with duckdb.connect(str(pipeline["serving"]), read_only=True) as con:
+        columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns()").fetchall()}
+        small = con.execute(
+            "SELECT count(*) FROM mart_indicator_values m JOIN dim_indicator i USING (indicator_id) "
+            "WHERE i.is_person_count AND m.numerator BETWEEN 1 AND 4"
+        ).fetchall()[0][0]
+        hidden = con.execute(
+            "SELECT count(*) FROM mart_indicator_values WHERE suppressed "
+            "AND (value IS NOT NULL OR suppression_reason IS NULL)"
+        ).fetchall()[0][0]
+    assert not {"person_key", "pasient_lopenr", "episode_id"} & columns
+    assert small == 0 and hidden == 0
+
+
+def test_second_run_over_the_same_files_changes_nothing(pipeline):
+    before = table_fingerprints(pipeline["warehouse"], BUILD_SCHEMAS)
+    served = table_fingerprints(pipeline["serving"], ("main",))
+    state, tasks = run_dag(**pipeline)
+    assert state == "success", tasks
+    assert table_fingerprints(pipeline["warehouse"], BUILD_SCHEMAS) == before
+    after = table_fingerprints(pipeline["serving"], ("main",))
+    served.pop("main.publish_info"), after.pop("main.publish_info")
+    assert after == served
+
+
+@pytest.fixture()
+def copied(pipeline, tmp_path):
+    """A copy of the session's landing folder, warehouse and serving file, to break."""
+    paths = {
+        "landing": shutil.copytree(pipeline["landing"], tmp_path / "landing"),
+        "warehouse": tmp_path / "warehouse.duckdb",
+        "serving": tmp_path / "serving.duckdb",
+    }
+    shutil.copy(pipeline["warehouse"], paths["warehouse"])
+    shutil.copy(pipeline["serving"], paths["serving"])
+    return paths
+
+
+def test_malformed_file_fails_its_load_and_keeps_the_data(copied):
+    path = copied["landing"] / "npr" / "2013" / "npr_tsb_episoder_2013.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fields = lines[41].split(";")
+    fields[8] = "13.05.2013"  # behandling_start in the wrong date format, on line 42
+    lines[41] = ";".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw_before = table_fingerprints(copied["warehouse"], ("raw",))
+    served_before = file_digest(copied["serving"])
+
+    state, tasks = run_dag(**copied)
+
+    assert state == "failed"
+    assert tasks["load_npr"] == "failed"
+    assert tasks["publish"] == "upstream_failed"
+    assert table_fingerprints(copied["warehouse"], ("raw",)) == raw_before
+    assert file_digest(copied["serving"]) == served_before
+
+
+def test_failing_quality_gate_stops_publication(copied):
+    """Data that passes the contracts and dbt's tests but not the GX mart suite: a resubmitted
+    NPR file whose referral dates are decades old gives a mean wait no plan could have."""
+    path = copied["landing"] / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    frame["henvisning_mottatt"] = "1990-01-02"
+    frame.to_csv(path, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
+    served_before = file_digest(copied["serving"])
+
+    state, tasks = run_dag(**copied)
+
+    assert state == "failed"
+    assert tasks["load_npr"] == "success" and tasks["dbt_build"] == "success"
+    assert tasks["validate_marts"] == "failed"
+    assert tasks["publish"] == "upstream_failed"
+    assert file_digest(copied["serving"]) == served_before

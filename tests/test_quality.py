@@ -1,0 +1,120 @@
+"""GX suites fail on bad data (a suite that cannot fail proves nothing)."""
+
+import pandas as pd
+import pytest
+
+from rusmonitor import quality
+from rusmonitor.contracts import IS_24_8_FTE
+
+
+def _fte_frame(**overrides) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "aar": [2014, 2014],
+            "kommunenr": ["0301", "1103"],
+            "kommunenavn": ["Oslo", "Stavanger"],
+            "arbeidsomrade": ["rus", "rus"],
+            "malgruppe": ["voksne", "voksne"],
+            "arsverk": [10.5, 3.0],
+            "_load_id": ["x", "x"],
+            "_source_file": ["f", "f"],
+            "_content_hash": ["h", "h"],
+            "_row_number": [2, 3],
+        }
+    )
+    for column, values in overrides.items():
+        frame[column] = values
+    return frame
+
+
+def test_raw_suite_passes_good_rows():
+    result = quality.validate_frame("raw.is_24_8_fte", _fte_frame(), quality.raw_expectations(IS_24_8_FTE))
+    assert result.success, [str(o) for o in result.outcomes if not o.success]
+
+
+@pytest.mark.parametrize(
+    "overrides, expectation",
+    [
+        ({"kommunenr": ["0301", None]}, "expect_column_values_to_not_be_null"),
+        ({"arbeidsomrade": ["rus", "rusomsorg"]}, "expect_column_values_to_be_in_set"),
+        ({"kommunenr": ["0301", "0301"]}, "expect_compound_columns_to_be_unique"),
+        ({"arsverk": [10.5, -1.0]}, "expect_column_values_to_be_between"),
+        ({"kommunenr": ["0301", "301"]}, "expect_column_values_to_match_regex"),
+    ],
+)
+def test_raw_suite_fails_bad_rows(overrides, expectation):
+    result = quality.validate_frame(
+        "raw.is_24_8_fte", _fte_frame(**overrides), quality.raw_expectations(IS_24_8_FTE)
+    )
+    assert not result.success
+    assert expectation in {o.expectation for o in result.outcomes if not o.success}
+
+
+def _mart_frame() -> pd.DataFrame:
+    rows = []
+    for indicator in quality.published_indicators():
+        for year in (2013, 2014):
+            rows.append(
+                {
+                    "indicator_id": indicator,
+                    "year": year,
+                    "geo_level": "national",
+                    "geo_code": "NO",
+                    "geo_name": "Norge",
+                    "sex": "all",
+                    "age_group": "all",
+                    "breakdown": "total",
+                    "numerator": 100.0,
+                    "denominator": 200.0,
+                    "value": 50.0,
+                    "ci_low": None,
+                    "ci_high": None,
+                    "suppressed": False,
+                    "suppression_reason": None,
+                    "target_status": "no_target",
+                    "is_person_count": indicator == "tsb_patients",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _failed(frame: pd.DataFrame, years=(2013, 2014)) -> set[str]:
+    result = quality.validate_frame("mart", frame, quality.mart_expectations(list(years))[1:])
+    return {o.expectation for o in result.outcomes if not o.success}
+
+
+def test_mart_suite_passes_a_good_mart():
+    assert _failed(_mart_frame(), years=(2014,)) == set()
+
+
+def test_mart_suite_catches_an_unsuppressed_small_count():
+    frame = _mart_frame()
+    frame.loc[frame.indicator_id == "tsb_patients", "numerator"] = 3.0
+    assert "expect_column_values_to_not_be_in_set" in _failed(frame, years=(2014,))
+
+
+def test_mart_suite_catches_an_implausible_mean():
+    frame = _mart_frame()
+    frame.loc[frame.indicator_id == "tsb_wait_mean_days", "value"] = 5000.0
+    assert "expect_column_values_to_be_between" in _failed(frame, years=(2014,))
+
+
+def test_mart_suite_catches_a_missing_year_and_value():
+    frame = _mart_frame()
+    frame = frame[~((frame.indicator_id == "tsb_cost_nok") & (frame.year == 2013))].copy()
+    frame.loc[frame.index[0], "value"] = None
+    failed = _failed(frame, years=(2013, 2014))
+    assert {"expect_column_distinct_values_to_contain_set", "expect_column_values_to_not_be_null"} <= failed
+
+
+def test_a_validation_error_is_a_failure_not_a_pass():
+    """An expectation on a column that does not exist raises inside GX: that must fail."""
+    import great_expectations.expectations as gxe
+
+    result = quality.validate_frame(
+        "raw.broken", _fte_frame(), [gxe.ExpectColumnValuesToNotBeNull(column="no_such_column")]
+    )
+    assert not result.success
+    assert result.outcomes[0].error
+    with pytest.raises(quality.QualityGateFailed, match="no_such_column"):
+        quality.gate([result])
