@@ -184,3 +184,51 @@ def test_failing_quality_gate_stops_publication(copied):
     assert tasks["validate_marts"] == "failed"
     assert tasks["publish"] == "upstream_failed"
     assert file_digest(copied["serving"]) == served_before
+
+
+# Reference figures of loaded sources whose indicator the mart does not publish yet: the sample
+# extracts must carry them all the same, so they are computed from the raw tables.
+RAW_REFERENCE_SQL = {
+    ("tsb_bed_days", ""): "SELECT sum(oppholdsdogn) FROM raw.samdata_tsb_activity WHERE aar = ?",
+    ("tsb_admissions", ""): "SELECT sum(innleggelser) FROM raw.samdata_tsb_activity WHERE aar = ?",
+    (
+        "tsb_outpatient_consultations",
+        "",
+    ): "SELECT sum(polikliniske_konsultasjoner) FROM raw.samdata_tsb_activity WHERE aar = ?",
+    (
+        "tsb_residential_places",
+        "",
+    ): "SELECT sum(dognplasser_offentlig + dognplasser_privat) FROM raw.samdata_tsb_activity WHERE aar = ?",
+    (
+        "tsb_residential_places",
+        "owner=private",
+    ): "SELECT sum(dognplasser_privat) FROM raw.samdata_tsb_activity WHERE aar = ?",
+}
+LOADED_SOURCES = {"npr", "samdata", "is_24_8", "ssb_population"}
+RAW_REFERENCE_ROWS = [
+    r for r in reference_figures() if r["source"] in LOADED_SOURCES and r["indicator_id"] not in PUBLISHED
+]
+
+
+def test_every_reference_figure_of_a_loaded_source_is_covered():
+    uncovered = [
+        r for r in RAW_REFERENCE_ROWS if (r["indicator_id"], r["breakdown"]) not in RAW_REFERENCE_SQL
+    ]
+    assert uncovered == []
+
+
+@pytest.mark.parametrize(
+    "ref",
+    RAW_REFERENCE_ROWS,
+    ids=[f"{r['indicator_id']}-{r['breakdown'] or 'total'}" for r in RAW_REFERENCE_ROWS],
+)
+def test_raw_extracts_carry_the_reference_figure(pipeline, ref):
+    with duckdb.connect(str(pipeline["warehouse"]), read_only=True) as con:
+        got = float(
+            con.execute(
+                RAW_REFERENCE_SQL[(ref["indicator_id"], ref["breakdown"])], [int(ref["year"])]
+            ).fetchall()[0][0]
+        )
+    expected = float(ref["value"])
+    tolerance = float(ref["tolerance_rel"]) * expected
+    assert abs(got - expected) <= tolerance, f"{got} is not {expected} ± {tolerance}"

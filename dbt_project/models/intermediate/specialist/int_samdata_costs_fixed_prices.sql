@@ -26,6 +26,7 @@ select
     costs.hf_name,
     costs.sector,
     costs.cost_mnok_current,
+    prices.price_index,
     costs.cost_mnok_current * 100.0 / prices.price_index as cost_mnok_fixed_2024,
     costs.load_id
 from costs

@@ -17,7 +17,9 @@ by_sector as (
         case when grouping(rhf_code) = 0 then 'rhf' else 'national' end as geo_level,
         case when grouping(rhf_code) = 0 then rhf_code else 'NO' end as geo_code,
         sector_group,
-        sum(cost_mnok_fixed_2024) as cost_fixed
+        -- sum the exact current-price decimals, then deflate once: a sum of doubles would
+        -- depend on the order the threads add them in
+        cast(sum(cost_mnok_current) as double) * 100.0 / max(price_index) as cost_fixed
     from (
         select
             *,

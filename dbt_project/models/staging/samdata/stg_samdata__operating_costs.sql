@@ -22,7 +22,8 @@ renamed as (
         end as sector,
 
         ----------  measures
-        cast(driftskostnader_mnok as double) as cost_mnok_current,
+        -- exact decimals: sums of doubles depend on the order DuckDB's threads add them in
+        cast(driftskostnader_mnok as decimal(14, 1)) as cost_mnok_current,
 
         ----------  lineage
         _load_id as load_id
