@@ -153,12 +153,86 @@ def population_2023(valid_codes: set[str]) -> pd.DataFrame:
     return pop.rename(columns={"code": "municipality_code"})
 
 
+FIRST_YEAR, LAST_YEAR = 2010, 2024
+
+
+def municipality_versions() -> pd.DataFrame:
+    """Every municipality code valid at some point in FIRST_YEAR..LAST_YEAR, with its years and
+    its successors (FHI's history table: one row per code and successor, with split weights)."""
+    loc = pd.read_excel(REALDATA / "niphr-csdata/norway_locations.xlsx")
+    loc = loc[loc.municip_code.str.startswith("municip_nor")].copy()
+    loc["code"] = loc.municip_code.str.removeprefix("municip_nor")
+    loc["successor"] = loc.municip_code_end.str.removeprefix("municip_nor")
+    loc["valid_to"] = loc.year_end.fillna(LAST_YEAR).astype(int)
+    loc["valid_from"] = loc.year_start.astype(int)
+    loc["weight"] = loc.weighting.fillna(1.0)
+    # FHI dates the 2024 codes from 2023, a year their predecessors still cover: where a code
+    # starts before every one of its predecessors has ended, it starts the year after the first
+    # of them ends (a merger into an existing code, like Klæbu into Trondheim, moves nothing).
+    ends = loc.dropna(subset=["successor"]).groupby("successor").valid_to.min()
+    loc["valid_from"] = [int(ends[c]) + 1 if c in ends and f <= ends[c] else f
+                         for c, f in zip(loc.code, loc.valid_from, strict=True)]
+    loc = loc[(loc.valid_to >= FIRST_YEAR) & (loc.valid_from <= LAST_YEAR)]
+    return loc[["code", "municip_name", "valid_from", "valid_to", "successor", "weight"]]
+
+
+def crosswalk(versions: pd.DataFrame, current: set[str]) -> pd.DataFrame:
+    """Each code version mapped to the 2024 codes, weights multiplied along the chain."""
+    by_key = {(r.code, r.valid_from): r for r in versions.itertuples()}
+    successors: dict[tuple[str, int], list[tuple[str, float]]] = {}
+    for r in versions.itertuples():
+        if isinstance(r.successor, str):
+            successors.setdefault((r.code, r.valid_from), []).append((r.successor, r.weight))
+
+    def version_of(code: str, year: int) -> tuple[str, int]:
+        found = [k for k, r in by_key.items() if k[0] == code and r.valid_from <= year <= r.valid_to]
+        if not found:
+            raise SystemExit(f"no version of {code} valid in {year}")
+        return found[0]
+
+    def resolve(key: tuple[str, int]) -> list[tuple[str, float]]:
+        row = by_key[key]
+        if row.valid_to >= LAST_YEAR:
+            if row.code not in current:
+                raise SystemExit(f"{row.code} is valid in {LAST_YEAR} but not in the 2024 map")
+            return [(row.code, 1.0)]
+        out: list[tuple[str, float]] = []
+        for succ, w in successors[key]:
+            out += [(c, w * v) for c, v in resolve(version_of(succ, row.valid_to + 1))]
+        return out
+
+    rows = []
+    for key, r in sorted(by_key.items()):
+        targets: dict[str, float] = {}
+        for c, w in resolve(key):
+            targets[c] = targets.get(c, 0.0) + w
+        primary = max(targets, key=lambda c: (targets[c], -int(c)))
+        for c, w in sorted(targets.items()):
+            rows.append({"municipality_code": r.code, "valid_from": r.valid_from,
+                         "valid_to": r.valid_to, "municipality_code_2024": c,
+                         "weight": round(w, 4), "is_primary": c == primary})
+    out = pd.DataFrame(rows)
+    sums = out.groupby(["municipality_code", "valid_from"]).weight.sum()
+    if not ((sums - 1).abs() < 1e-9).all():
+        raise SystemExit(f"crosswalk weights do not sum to 1: {sums[(sums - 1).abs() >= 1e-9]}")
+    return out
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     geo = geography()
     geo.to_csv(GEO_OUT, index=False, quoting=csv.QUOTE_MINIMAL)
     pop = population_2023(set(geo.municipality_code))
     pop.to_csv(OUT / "population_2023.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
+    versions = municipality_versions()
+    names = (versions.drop_duplicates(["code", "valid_from"])
+             .rename(columns={"code": "municipality_code", "municip_name": "municipality_name"}))
+    names["county_code"] = names.municipality_code.str.slice(0, 2)
+    names[["municipality_code", "municipality_name", "county_code", "valid_from", "valid_to"]].to_csv(
+        ROOT / "dbt_project" / "seeds" / "ref_municipality_versions.csv", index=False)
+    cw = crosswalk(versions, set(geo.municipality_code))
+    cw.to_csv(ROOT / "dbt_project" / "seeds" / "ref_municipality_crosswalk.csv", index=False)
+    print(f"municipality versions 2010-2024: {len(names)}; crosswalk rows: {len(cw)}")
     print(f"geography: {len(geo)} municipalities, {geo.hf_code.nunique()} HF, {geo.rhf_code.nunique()} RHF")
     print(
         f"population 2023: {pop.persons.sum():,} persons in {pop.municipality_code.nunique()} municipalities"

@@ -6,7 +6,7 @@ import pandas as pd
 
 from conftest import file_digest
 from rusmonitor.contracts import IS_24_8_FTE, NPR_TSB_EPISODES
-from rusmonitor.generate import generate, parse_years
+from rusmonitor.generate import generate, municipalities_in, parse_years
 
 
 def test_same_seed_gives_identical_files(tmp_path):
@@ -42,7 +42,9 @@ def test_files_follow_the_publishers_formats(default_landing):
     n = 1
     for size in doc["size"]:
         n *= size
-    assert len(doc["value"]) == n == 357 * 2 * 106
+    # the codes of 2014, before the 2018, 2020 and 2024 reforms
+    assert len(doc["value"]) == n == len(municipalities_in(2014)) * 2 * 106
+    assert "0101" in doc["dimension"]["Region"]["category"]["index"]  # Halden before 2020
 
 
 def test_national_totals_are_calibrated(default_landing):

@@ -4,10 +4,11 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from conftest import table_fingerprints
-from rusmonitor.generate import generate
+from rusmonitor.generate import generate, municipalities_in
 from rusmonitor.load import LoadError, load_source
 
 SOURCES = ("npr", "samdata", "is_24_8", "ssb_population")
@@ -68,7 +69,7 @@ def test_resubmitted_period_replaces_exactly_its_rows(loaded):
         changed = con.execute(
             "SELECT arsverk FROM raw.is_24_8_fte WHERE aar = 2014 AND _row_number = 2"
         ).fetchall()[0][0]
-    assert per_year == {2013: 357 * 6, 2014: 357 * 6}
+    assert per_year == {2013: len(municipalities_in(2013)) * 6, 2014: len(municipalities_in(2014)) * 6}
     assert float(changed) == 99.5
 
 
@@ -81,17 +82,57 @@ def _rewrite(path: Path, line_no: int, column: str, value: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_unparseable_date_names_file_row_and_column_and_keeps_data(loaded):
+def _quarantine(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT source_file, location, row_number, column_name, value, reason, record "
+            "FROM raw._quarantine ORDER BY row_number, column_name"
+        ).fetchall()
+
+
+def test_unparseable_date_sets_its_row_aside_naming_file_row_and_column(loaded):
     landing, warehouse = loaded
     path = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
     _rewrite(path, 1234, "behandling_start", "2014-13-45")
     before = table_fingerprints(warehouse)
+    results = load_source("npr", landing, warehouse)
+
+    replaced = [r for r in results if r.status == "replaced"]
+    assert len(replaced) == 1 and len(replaced[0].quarantined) == 1
+    message = str(replaced[0].quarantined[0])
+    assert message.startswith("npr/2014/npr_tsb_episoder_2014.csv: line 1234, column 'behandling_start'")
+    assert "not a date" in message and "2014-13-45" in message
+    ((file, location, row, column, value, reason, record),) = _quarantine(warehouse)
+    assert (file, location, row, column, value) == (
+        "npr/2014/npr_tsb_episoder_2014.csv",
+        "line",
+        1234,
+        "behandling_start",
+        "2014-13-45",
+    )
+    assert '"episode_id":"E2014-' in record.replace(" ", "")  # the whole record is kept
+    after = table_fingerprints(warehouse)
+    assert after["raw.npr_tsb_episodes"][0] == before["raw.npr_tsb_episodes"][0] - 1
+    assert {k: v for k, v in after.items() if k.startswith("raw.is_")} == {
+        k: v for k, v in before.items() if k.startswith("raw.is_")
+    }
+    # loading the same files again changes nothing, the quarantine included
+    load_source("npr", landing, warehouse)
+    assert table_fingerprints(warehouse) == after
+
+
+def test_a_wrong_date_format_throughout_rejects_the_file_whole(loaded):
+    landing, warehouse = loaded
+    path = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    frame["behandling_start"] = pd.to_datetime(frame.behandling_start).dt.strftime("%d.%m.%Y")
+    frame.to_csv(path, sep=";", index=False)
+    before = table_fingerprints(warehouse)
     with pytest.raises(LoadError) as err:
         load_source("npr", landing, warehouse)
     message = str(err.value)
-    assert "npr/2014/npr_tsb_episoder_2014.csv" in message
-    assert "line 1234, column 'behandling_start'" in message
-    assert "not a date" in message and "2014-13-45" in message
+    assert "looks wrong as a whole" in message
+    assert "npr/2014/npr_tsb_episoder_2014.csv: line 2, column 'behandling_start': not a date" in message
     assert table_fingerprints(warehouse) == before
 
 
@@ -136,17 +177,44 @@ def test_broken_files_are_rejected_whole(loaded, damage, expected):
     assert table_fingerprints(warehouse) == before
 
 
-def test_out_of_contract_values_are_listed_with_their_rows(loaded):
+def test_out_of_contract_values_are_quarantined_with_their_rows(loaded):
     landing, warehouse = loaded
     path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
     _rewrite(path, 5, "arbeidsomrade", "rusomsorg")
     _rewrite(path, 9, "arsverk", "-3,0")
-    with pytest.raises(LoadError) as err:
-        load_source("is_24_8", landing, warehouse)
-    message = str(err.value)
-    assert "2 contract violation(s)" in message
-    assert "line 5, column 'arbeidsomrade': not one of" in message
-    assert "line 9, column 'arsverk': below the minimum 0" in message
+    load_source("is_24_8", landing, warehouse)
+    rows = [(r[2], r[3], r[5]) for r in _quarantine(warehouse)]
+    assert rows == [
+        (5, "arbeidsomrade", "not one of ['rus', 'psykisk_helse', 'felles']"),
+        (9, "arsverk", "below the minimum 0"),
+    ]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loaded_rows = con.execute("SELECT count(*) FROM raw.is_24_8_fte WHERE aar = 2014").fetchall()
+    assert loaded_rows[0][0] == len(municipalities_in(2014)) * 6 - 2
+
+
+def test_a_municipality_code_unknown_in_its_year_is_quarantined(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    _rewrite(path, 7, "kommunenr", "3101")  # Halden's 2024 code, in a 2014 return
+    load_source("is_24_8", landing, warehouse)
+    (row,) = _quarantine(warehouse)
+    assert row[2:6] == (7, "kommunenr", "3101", "not a municipality code in the geography of its year (aar)")
+
+
+def test_duplicate_keys_set_every_copy_aside(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[3])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_source("is_24_8", landing, warehouse)
+    rows = {(r[2], r[3]) for r in _quarantine(warehouse)}
+    last = len(lines)
+    assert rows == {
+        (4, "aar+kommunenr+arbeidsomrade+malgruppe"),
+        (last, "aar+kommunenr+arbeidsomrade+malgruppe"),
+    }
 
 
 def test_samdata_sheet_errors_name_the_sheet_and_row(loaded, tmp_path):
@@ -157,6 +225,9 @@ def test_samdata_sheet_errors_name_the_sheet_and_row(loaded, tmp_path):
     book = openpyxl.load_workbook(path)
     book["TSB aktivitet"]["D7"] = "mange"
     book.save(path)
-    with pytest.raises(LoadError) as err:
-        load_source("samdata", landing, warehouse)
-    assert "sheet 'TSB aktivitet' row 7, column 'oppholdsdogn': not an integer" in str(err.value)
+    results = load_source("samdata", landing, warehouse)
+    errors = [e for r in results for e in r.quarantined]
+    assert [str(e) for e in errors] == [
+        "samdata/2014/samdata_spesialisthelsetjenesten_2014.xlsx: sheet 'TSB aktivitet' row 7, "
+        "column 'oppholdsdogn': not an integer (value 'mange')"
+    ]

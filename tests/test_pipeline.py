@@ -151,11 +151,8 @@ def copied(pipeline, tmp_path):
 
 def test_malformed_file_fails_its_load_and_keeps_the_data(copied):
     path = copied["landing"] / "npr" / "2013" / "npr_tsb_episoder_2013.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    fields = lines[41].split(";")
-    fields[8] = "13.05.2013"  # behandling_start in the wrong date format, on line 42
-    lines[41] = ";".join(fields)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("behandling_start", "behandlingsstart", 1), encoding="utf-8")
     raw_before = table_fingerprints(copied["warehouse"], ("raw",))
     served_before = file_digest(copied["serving"])
 

@@ -101,6 +101,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_report(args)
 
 
+def cmd_fetch_ssb(args: argparse.Namespace) -> int:
+    from rusmonitor.generate import parse_years
+    from rusmonitor.ssb import SsbError, fetch_population
+
+    landing = args.out or settings.landing_dir()
+    try:
+        for year in parse_years(args.years):
+            print(fetch_population(year, landing))
+    except SsbError as e:
+        print(f"fetch-ssb failed: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_expectations(args: argparse.Namespace) -> int:
     from rusmonitor.generate import DEFAULT_YEARS
     from rusmonitor.quality import export_suites
@@ -129,6 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
         "generates sample extracts first if the landing folder is empty",
     )
     p.set_defaults(func=cmd_pipeline)
+
+    f = sub.add_parser(
+        "fetch-ssb",
+        help="download real population (SSB table 07459, PxWebApi v2) into the landing folder; "
+        "needs the network",
+    )
+    f.add_argument("--years", default="2024")
+    f.add_argument("--out", type=Path, default=None, help="landing folder")
+    f.set_defaults(func=cmd_fetch_ssb)
 
     e = sub.add_parser("expectations", help="write the generated GX suites as JSON for review")
     e.add_argument("--out", type=Path, default=settings.ROOT / "expectations" / "suites")

@@ -21,6 +21,8 @@ class Column:
     pattern: str | None = None  # regular expression the whole (trimmed) text must match
     min: float | None = None
     max: float | None = None
+    # a municipality code must be one valid in the year given by this column of the same row
+    valid_in_year_of: str | None = None
 
     @property
     def sql_type(self) -> str:
@@ -63,7 +65,13 @@ NPR_TSB_EPISODES = Contract(
         Column("pasient_lopenr", "varchar", "pseudonymous person key", pattern=r"P\d{7}"),
         Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
         Column("fodselsar", "integer", "year of birth", min=1900, max=2024),
-        Column("bostedskommune", "varchar", "municipality of residence", pattern=MUNICIPALITY),
+        Column(
+            "bostedskommune",
+            "varchar",
+            "municipality of residence, code valid at treatment start",
+            pattern=MUNICIPALITY,
+            valid_in_year_of="behandling_start",
+        ),
         Column("rapporteringsenhet", "varchar", "reporting health trust (treating HF)"),
         Column("henvisning_mottatt", "date", "referral received"),
         Column("vurdering_dato", "date", "referral assessed", nullable=True),
@@ -91,7 +99,13 @@ IS_24_8_FTE = Contract(
     file_format="CSV, ';'-separated, UTF-8, header row, decimal comma",
     columns=(
         Column("aar", "integer", "reporting year", min=2000, max=2100),
-        Column("kommunenr", "varchar", "municipality code", pattern=MUNICIPALITY),
+        Column(
+            "kommunenr",
+            "varchar",
+            "municipality code of the year",
+            pattern=MUNICIPALITY,
+            valid_in_year_of="aar",
+        ),
         Column("kommunenavn", "varchar", "municipality name"),
         Column("arbeidsomrade", "varchar", "work area", allowed=("rus", "psykisk_helse", "felles")),
         Column("malgruppe", "varchar", "target group", allowed=("voksne", "barn")),
@@ -163,7 +177,13 @@ SSB_POPULATION = Contract(
     key=("region", "kjonn", "alder", "tid"),
     file_format="JSON-stat 2.0 dataset (SSB PxWebApi v2 'json-stat2' output)",
     columns=(
-        Column("region", "varchar", "municipality code", pattern=MUNICIPALITY),
+        Column(
+            "region",
+            "varchar",
+            "municipality code of the year",
+            pattern=MUNICIPALITY,
+            valid_in_year_of="tid",
+        ),
         Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
         Column("alder", "integer", "age in years (105 = 105 or older)", min=0, max=105),
         Column("tid", "integer", "year (population on 1 January)", min=1900, max=2100),

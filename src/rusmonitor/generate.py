@@ -17,12 +17,18 @@ import json
 import logging
 import zipfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from rusmonitor.settings import GEOGRAPHY_SEED, POPULATION_BASE
+from rusmonitor.settings import (
+    GEOGRAPHY_SEED,
+    MUNICIPALITY_CROSSWALK_SEED,
+    MUNICIPALITY_VERSIONS_SEED,
+    POPULATION_BASE,
+)
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +173,38 @@ def geography() -> pd.DataFrame:
     return pd.read_csv(GEOGRAPHY_SEED, dtype=str)
 
 
+@lru_cache(maxsize=1)
+def _versions() -> pd.DataFrame:
+    return pd.read_csv(MUNICIPALITY_VERSIONS_SEED, dtype={"municipality_code": str, "county_code": str})
+
+
+@lru_cache(maxsize=1)
+def _crosswalk() -> pd.DataFrame:
+    return pd.read_csv(
+        MUNICIPALITY_CROSSWALK_SEED, dtype={"municipality_code": str, "municipality_code_2024": str}
+    )
+
+
+def municipalities_in(year: int) -> pd.DataFrame:
+    """The municipalities of `year`'s geography (codes change with the 2018, 2020, 2024 reforms)."""
+    v = _versions()
+    valid = v[(v.valid_from <= year) & (v.valid_to >= year)]
+    return valid[["municipality_code", "municipality_name", "county_code"]].sort_values(
+        "municipality_code", ignore_index=True
+    )
+
+
+def predecessor_shares(year: int) -> pd.DataFrame:
+    """How each 2024 municipality splits over the codes of `year`: (code of the year, 2024 code,
+    share), shares summing to 1 per 2024 code, so splitting a 2024 quantity keeps its total."""
+    cw = _crosswalk()
+    cw = cw[(cw.valid_from <= year) & (cw.valid_to >= year)]
+    share = cw.weight / cw.groupby("municipality_code_2024").weight.transform("sum")
+    return pd.DataFrame(
+        {"code": cw.municipality_code, "code_2024": cw.municipality_code_2024, "share": share}
+    ).reset_index(drop=True)
+
+
 def population_base() -> pd.DataFrame:
     return pd.read_csv(POPULATION_BASE, dtype={"municipality_code": str, "sex": str})
 
@@ -212,9 +250,19 @@ def population_by_year(seed: int, year: int) -> pd.DataFrame:
     return base.assign(persons=np.round(persons).astype(np.int64))
 
 
+def population_in_year_codes(seed: int, year: int) -> pd.DataFrame:
+    """population_by_year, on the municipality codes valid in `year`."""
+    pop = population_by_year(seed, year).rename(columns={"municipality_code": "code_2024"})
+    split = pop.merge(predecessor_shares(year), on="code_2024")
+    split["persons"] = split.persons * split.share
+    out = split.groupby(["code", "sex", "age"], as_index=False).persons.sum()
+    out["persons"] = np.round(out.persons).astype(np.int64)
+    return out.rename(columns={"code": "municipality_code"})
+
+
 def write_population(seed: int, year: int, out: Path) -> Path:
-    pop = population_by_year(seed, year)
-    geo = geography().set_index("municipality_code")
+    pop = population_in_year_codes(seed, year)
+    geo = municipalities_in(year).set_index("municipality_code")
     regions = sorted(pop.municipality_code.unique())
     ages = list(range(0, 106))
     age_codes = [f"{a:03d}" if a < 105 else "105+" for a in ages]
@@ -313,6 +361,20 @@ def _calibrate_mean(values: np.ndarray, target: float, rng: np.random.Generator)
     return v
 
 
+def _codes_of_year(codes_2024: np.ndarray, year: int, seed: int) -> np.ndarray:
+    """Person-level residence: a 2024 code becomes one of its predecessors in `year`, drawn by
+    share (a person lives in one place; only aggregates can be split by weight)."""
+    shares = predecessor_shares(year)
+    rng = np.random.default_rng([seed, SOURCE_IDS["npr"], year, 1])
+    out = pd.Series(codes_2024).map(shares.drop_duplicates("code_2024").set_index("code_2024").code)
+    for c, group in shares.groupby("code_2024"):
+        if len(group) > 1:
+            idx = np.flatnonzero(codes_2024 == c)
+            p = group.share.to_numpy() / group.share.sum()
+            out.iloc[idx] = rng.choice(group.code.to_numpy(), size=len(idx), p=p)
+    return out.to_numpy()
+
+
 def npr_episodes(seed: int, year: int) -> pd.DataFrame:
     geo = geography()
     pool = _npr_pool(seed, geo)
@@ -323,13 +385,16 @@ def npr_episodes(seed: int, year: int) -> pd.DataFrame:
     patients = pool.iloc[np.sort(rng.choice(eligible, size=n_pat, replace=False))].reset_index(drop=True)
     codes = np.concatenate([np.repeat(c, k) for c, k in _substance_counts(year, n_pat).items()])
     patients["hovedtilstand"] = rng.permutation(codes)
+    # The register keeps the residence code valid in the year of the episode.
+    patients["kommune_2024"] = patients.bostedskommune
+    patients["bostedskommune"] = _codes_of_year(patients.bostedskommune.to_numpy(), year, seed)
     n_eps = np.minimum(1 + rng.poisson(0.5, n_pat), 4)
     eps = patients.loc[np.repeat(np.arange(n_pat), n_eps)].reset_index(drop=True)
     n = len(eps)
 
     g = geo.set_index("municipality_code")
-    eps["rhf"] = eps.bostedskommune.map(g.rhf_code)
-    home_hf = eps.bostedskommune.map(g.hf_name).to_numpy()
+    eps["rhf"] = eps.kommune_2024.map(g.rhf_code)
+    home_hf = eps.kommune_2024.map(g.hf_name).to_numpy()
     # One in ten is treated outside the home trust (private institutions, free choice).
     other_hf = geo.hf_name.unique()[rng.integers(0, geo.hf_name.nunique(), n)]
     eps["rapporteringsenhet"] = np.where(rng.random(n) < 0.9, home_hf, other_hf)
@@ -513,8 +578,8 @@ def _normalise_xlsx(path: Path) -> None:
 
 # ---------------------------------------------------------------- IS-24/8
 def is_24_8_fte(seed: int, year: int) -> pd.DataFrame:
-    geo = geography()
-    pop = population_by_year(seed, year)
+    geo = municipalities_in(year)  # the form is filled in by the municipalities of the year
+    pop = population_in_year_codes(seed, year)
     adults = pop[pop.age >= 18].groupby("municipality_code").persons.sum()
     children = pop[pop.age < 18].groupby("municipality_code").persons.sum()
     rng = rng_for(seed, "is_24_8", year)

@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -34,11 +34,16 @@ from rusmonitor.contracts import (
     Column,
     Contract,
 )
-from rusmonitor.settings import landing_dir, warehouse_path
+from rusmonitor.settings import MUNICIPALITY_VERSIONS_SEED, landing_dir, warehouse_path
 
 log = logging.getLogger(__name__)
 
 MAX_REPORTED_ERRORS = 20
+# A file is wrong as a whole, not just a few of its rows, when more than this share of its rows
+# break the contract (and more than MAX_BAD_ROWS_ANYWAY): a wrong date format or a shifted
+# column breaks every row, a typo breaks one.
+MAX_BAD_SHARE = 0.01
+MAX_BAD_ROWS_ANYWAY = 2
 ROW = "_row_number"
 
 
@@ -89,6 +94,7 @@ class LoadResult:
     rows: int
     load_id: str
     seconds: float = 0.0
+    quarantined: list[RowError] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- readers (file -> text frames)
@@ -329,7 +335,7 @@ def parsed(c: Column, ref: str | None = None) -> str:
     return f"TRY_CAST({text} AS {c.sql_type})"
 
 
-def _checks(c: Column) -> list[tuple[str, str]]:
+def _checks(c: Column, contract: Contract) -> list[tuple[str, str]]:
     """(condition that marks a bad row, reason) for one column."""
     text = f"NULLIF(trim(\"{c.name}\"), '')"
     value = parsed(c)
@@ -353,32 +359,65 @@ def _checks(c: Column) -> list[tuple[str, str]]:
         out.append((f"{value} < {c.min}", f"below the minimum {c.min:g}"))
     if c.max is not None:
         out.append((f"{value} > {c.max}", f"above the maximum {c.max:g}"))
+    if c.valid_in_year_of is not None:
+        year_column = contract.column(c.valid_in_year_of)
+        year = parsed(year_column)
+        if year_column.dtype == "date":
+            year = f"year({year})"
+        out.append(
+            (
+                f"{text} IS NOT NULL AND {year} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                f"{MUNICIPALITY_VERSIONS} AS v WHERE v.municipality_code = {text} "
+                f"AND {year} BETWEEN v.valid_from AND v.valid_to)",
+                f"not a municipality code in the geography of its year ({c.valid_in_year_of})",
+            )
+        )
     return out
 
 
-def contract_violations(
-    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, view: str = "incoming"
-) -> tuple[list[RowError], int]:
-    """Rows that break the contract (first MAX_REPORTED_ERRORS, and the total)."""
+def _violations_sql(inc: Incoming, view: str) -> str:
     parts = []
     for c in inc.contract.columns:
-        for cond, reason in _checks(c):
+        for cond, reason in _checks(c, inc.contract):
             r = reason.replace("'", "''")
             parts.append(
                 f"SELECT {ROW} AS row, '{c.name}' AS col, CAST(\"{c.name}\" AS VARCHAR) "
                 f"AS value, '{r}' AS reason FROM {view} WHERE {cond}"
             )
+    # every row of a duplicated key is set aside: which of them is right cannot be told
     key = ", ".join(f'"{k}"' for k in inc.contract.key)
     parts.append(
-        f"SELECT row, '{'+'.join(inc.contract.key)}' AS col, value, reason FROM ("
-        f"SELECT unnest(list({ROW} ORDER BY {ROW})[2:]) AS row, concat_ws('|', {key}) AS value, "
-        f"'duplicate key, first at ' || min({ROW}) AS reason FROM {view} GROUP BY {key} "
-        f"HAVING count(*) > 1)"
+        f"SELECT unnest(rows) AS row, '{'+'.join(inc.contract.key)}' AS col, value, "
+        f"'duplicate key, on rows ' || array_to_string(rows, ', ') AS reason FROM ("
+        f"SELECT list({ROW} ORDER BY {ROW}) AS rows, concat_ws('|', {key}) AS value "
+        f"FROM {view} GROUP BY {key} HAVING count(*) > 1)"
     )
-    sql = " UNION ALL ".join(parts)
-    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
-    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY row, col LIMIT {MAX_REPORTED_ERRORS}").fetchall()
-    return [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in rows], total
+    return " UNION ALL ".join(parts)
+
+
+def contract_violations(
+    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, view: str = "incoming"
+) -> tuple[list[RowError], int]:
+    """Rows that break the contract, one RowError per row and column, and the number of rows.
+
+    Raises LoadError when the file looks wrong as a whole: more than MAX_BAD_SHARE of its rows
+    (and more than MAX_BAD_ROWS_ANYWAY) break the contract, as a wrong date format or a shifted
+    column does. Fewer bad rows go to the quarantine."""
+    sql = _violations_sql(inc, view)
+    bad_rows = con.execute(f"SELECT count(DISTINCT row) FROM ({sql})").fetchall()[0][0]
+    if bad_rows > max(MAX_BAD_ROWS_ANYWAY, MAX_BAD_SHARE * len(inc.frame)):
+        first = con.execute(f"SELECT * FROM ({sql}) ORDER BY row, col LIMIT {MAX_REPORTED_ERRORS}").fetchall()
+        total = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
+        raise LoadError(
+            file,
+            f"{file}: {bad_rows} of {len(inc.frame)} rows break the contract for "
+            f"raw.{inc.contract.table}, too many to set aside: the file looks wrong as a whole "
+            "and was not loaded; the warehouse is unchanged",
+            [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in first],
+            total,
+        )
+    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY row, col").fetchall()
+    return [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in rows], bad_rows
 
 
 # ---------------------------------------------------------------- warehouse writes
@@ -387,6 +426,11 @@ CREATE SCHEMA IF NOT EXISTS raw;
 CREATE TABLE IF NOT EXISTS raw._loads (
     load_id VARCHAR, source VARCHAR, source_file VARCHAR PRIMARY KEY, content_hash VARCHAR,
     tables VARCHAR, row_count BIGINT, loaded_at TIMESTAMP, seconds DOUBLE);
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS quarantined_rows BIGINT DEFAULT 0;
+CREATE TABLE IF NOT EXISTS raw._quarantine (
+    load_id VARCHAR, source VARCHAR, table_name VARCHAR, source_file VARCHAR,
+    row_number BIGINT, location VARCHAR, column_name VARCHAR, value VARCHAR, reason VARCHAR,
+    record VARCHAR);
 """
 
 
@@ -425,55 +469,97 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
         return LoadResult(source, name, "unchanged", 0, load_id)
 
     incoming = read_landing_file(source, path)
-    for i, inc in enumerate(incoming):  # check everything before writing anything
-        view = f"incoming_{i}"
-        con.register(view, inc.frame)
-        errors, total = contract_violations(con, inc, name, view)
-        if errors:
-            raise LoadError(
-                name,
-                f"{name}: {total} contract violation(s) for raw.{inc.contract.table}; "
-                "the file was not loaded and the warehouse is unchanged",
-                errors,
-                total,
-            )
-    rows = 0
-    con.execute("BEGIN TRANSACTION")
+    quarantine: list[tuple[Incoming, list[RowError]]] = []
     try:
-        for i, inc in enumerate(incoming):
-            _ensure_table(con, inc.contract)
-            cols = ", ".join(parsed(c) for c in inc.contract.columns)
-            con.execute(f"DELETE FROM raw.{inc.contract.table} WHERE _source_file = ?", [name])
+        for i, inc in enumerate(incoming):  # check everything before writing anything
+            con.register(f"incoming_{i}", inc.frame)
+            errors, _ = contract_violations(con, inc, name, f"incoming_{i}")
+            quarantine.append((inc, errors))
+        rows = 0
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM raw._quarantine WHERE source_file = ?", [name])
+            for i, (inc, errors) in enumerate(quarantine):
+                rows += _write_rows(con, inc, f"incoming_{i}", errors, load_id, name, digest)
+            seconds = time.perf_counter() - started
+            set_aside = [e for _, errors in quarantine for e in errors]
+            con.execute("DELETE FROM raw._loads WHERE source_file = ?", [name])
             con.execute(
-                f"INSERT INTO raw.{inc.contract.table} SELECT {cols}, ?, ?, ?, {ROW} "
-                f"FROM incoming_{i} ORDER BY {ROW}",
-                [load_id, name, digest],
+                "INSERT INTO raw._loads (load_id, source, source_file, content_hash, tables, "
+                "row_count, loaded_at, seconds, quarantined_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    load_id,
+                    source,
+                    name,
+                    digest,
+                    ",".join(i.contract.table for i in incoming),
+                    rows,
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    seconds,
+                    len({(e.where, e.row) for e in set_aside}),
+                ],
             )
-            rows += len(inc.frame)
-        seconds = time.perf_counter() - started
-        con.execute("DELETE FROM raw._loads WHERE source_file = ?", [name])
-        con.execute(
-            "INSERT INTO raw._loads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                load_id,
-                source,
-                name,
-                digest,
-                ",".join(i.contract.table for i in incoming),
-                rows,
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                seconds,
-            ],
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
     finally:
         for i in range(len(incoming)):
             con.unregister(f"incoming_{i}")
     status = "replaced" if prior else "loaded"
-    return LoadResult(source, name, status, rows, load_id, time.perf_counter() - started)
+    return LoadResult(source, name, status, rows, load_id, time.perf_counter() - started, set_aside)
+
+
+def _write_rows(
+    con: duckdb.DuckDBPyConnection,
+    inc: Incoming,
+    view: str,
+    errors: list[RowError],
+    load_id: str,
+    name: str,
+    digest: str,
+) -> int:
+    """Replace the file's rows in raw.<table>; rows with errors go to raw._quarantine with the
+    whole original record, so nothing is lost."""
+    table = inc.contract.table
+    _ensure_table(con, inc.contract)
+    cols = ", ".join(parsed(c) for c in inc.contract.columns)
+    bad = sorted({e.row for e in errors})
+    con.execute(f"DELETE FROM raw.{table} WHERE _source_file = ?", [name])
+    con.execute(
+        f"INSERT INTO raw.{table} SELECT {cols}, ?, ?, ?, {ROW} FROM {view} "
+        f"WHERE NOT list_contains(?, {ROW}) ORDER BY {ROW}",
+        [load_id, name, digest, bad],
+    )
+    if errors:
+        records = dict(
+            con.execute(
+                f"SELECT {ROW}, CAST(to_json(t) AS VARCHAR) FROM {view} AS t WHERE list_contains(?, {ROW})",
+                [bad],
+            ).fetchall()
+        )
+        con.executemany(
+            "INSERT INTO raw._quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    load_id,
+                    inc.contract.source,
+                    table,
+                    name,
+                    e.row,
+                    e.where,
+                    e.column,
+                    e.value,
+                    e.reason,
+                    records.get(e.row),
+                ]
+                for e in errors
+            ],
+        )
+    return len(inc.frame) - len(bad)
+
+
+MUNICIPALITY_VERSIONS = "_municipality_versions"
 
 
 def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -481,6 +567,13 @@ def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute(META_DDL)
+    # the municipality codes of every year, for the contract check (a temp table: not data)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {MUNICIPALITY_VERSIONS} AS SELECT * FROM read_csv(?, "
+        "header = true, columns = {'municipality_code': 'VARCHAR', 'municipality_name': 'VARCHAR', "
+        "'county_code': 'VARCHAR', 'valid_from': 'INTEGER', 'valid_to': 'INTEGER'})",
+        [str(MUNICIPALITY_VERSIONS_SEED)],
+    )
     return con
 
 
@@ -495,6 +588,14 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
     with connect(warehouse) as con:
         for i, path in enumerate(files, start=1):
             result = load_file(con, source, path, landing)
+            if result.quarantined:
+                log.warning(
+                    "[%s] %s: %d row(s) set aside in raw._quarantine, e.g. %s",
+                    source,
+                    result.file,
+                    len({e.row for e in result.quarantined}),
+                    "; ".join(str(e) for e in result.quarantined[:3]),
+                )
             log.info(
                 "[%s %d/%d] %s: %s, %d rows, %.1f s",
                 source,

@@ -1,17 +1,27 @@
--- Population on 1 January per municipality and year, in the bands the rates need.
+-- Population on 1 January per 2024 municipality and year, in the bands the rates need. The
+-- codes of each year are moved to the 2024 geography (split municipalities by weight).
 with
 
 population as (
 
     select * from {{ ref('stg_ssb_population__population') }}
 
+),
+
+crosswalk as (
+
+    select * from {{ ref('ref_municipality_crosswalk') }}
+
 )
 
 select
-    year,
-    municipality_code,
-    sum(persons) as persons_total,
-    sum(persons) filter (where age >= 18) as persons_adults,
-    sum(persons) filter (where age < 18) as persons_children
+    population.year,
+    crosswalk.municipality_code_2024 as municipality_code,
+    sum(population.persons * crosswalk.weight) as persons_total,
+    sum(population.persons * crosswalk.weight) filter (where population.age >= 18) as persons_adults,
+    sum(population.persons * crosswalk.weight) filter (where population.age < 18) as persons_children
 from population
-group by year, municipality_code
+inner join crosswalk
+    on crosswalk.municipality_code = population.municipality_code
+    and population.year between crosswalk.valid_from and crosswalk.valid_to
+group by all

@@ -14,6 +14,14 @@ geo as (
 
 ),
 
+-- a person lives in one place: a split municipality sends the person to its main successor
+crosswalk as (
+
+    select * from {{ ref('ref_municipality_crosswalk') }}
+    where is_primary
+
+),
+
 enriched as (
 
     select
@@ -23,7 +31,8 @@ enriched as (
         year(episodes.treatment_start_date) as year,
         year(episodes.treatment_start_date) - episodes.birth_year as age,
         {{ age_group('year(episodes.treatment_start_date) - episodes.birth_year') }} as age_group,
-        episodes.residence_municipality_code as municipality_code,
+        episodes.residence_municipality_code as municipality_code_registered,
+        crosswalk.municipality_code_2024 as municipality_code,
         geo.county_code,
         geo.hf_code,
         geo.rhf_code,
@@ -39,8 +48,11 @@ enriched as (
             as wait_days,
         episodes.load_id
     from episodes
+    left join crosswalk
+        on crosswalk.municipality_code = episodes.residence_municipality_code
+        and year(episodes.treatment_start_date) between crosswalk.valid_from and crosswalk.valid_to
     left join geo
-        on geo.municipality_code = episodes.residence_municipality_code
+        on geo.municipality_code = crosswalk.municipality_code_2024
 
 )
 

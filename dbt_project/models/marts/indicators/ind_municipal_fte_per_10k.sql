@@ -5,7 +5,7 @@ with
 fte as (
 
     select year, municipality_code, target_group, sum(fte) as fte
-    from {{ ref('stg_is_24_8__fte') }}
+    from {{ ref('int_municipal_fte_2024') }}
     group by year, municipality_code, target_group
 
 ),

@@ -7,7 +7,7 @@ fte as (
     select
         fte.*,
         geo.county_code
-    from {{ ref('stg_is_24_8__fte') }} as fte
+    from {{ ref('int_municipal_fte_2024') }} as fte
     left join {{ ref('ref_geography_2024') }} as geo
         on geo.municipality_code = fte.municipality_code
 
