@@ -153,7 +153,11 @@ def population_2023(valid_codes: set[str]) -> pd.DataFrame:
     return pop.rename(columns={"code": "municipality_code"})
 
 
-FIRST_YEAR, LAST_YEAR = 2010, 2024
+# 2002: the cause-of-death series starts there (the plan's mean over 2002-2013)
+FIRST_YEAR, LAST_YEAR = 2002, 2024
+COUNTY_NAMES = {"03": "Oslo", "14": "Sogn og Fjordane", "18": "Nordland", "19": "Troms",
+                "20": "Finnmark", "34": "Innlandet", "50": "Trøndelag", "55": "Troms",
+                "56": "Finnmark"}
 
 
 def municipality_versions() -> pd.DataFrame:
@@ -173,7 +177,20 @@ def municipality_versions() -> pd.DataFrame:
     loc["valid_from"] = [int(ends[c]) + 1 if c in ends and f <= ends[c] else f
                          for c, f in zip(loc.code, loc.valid_from, strict=True)]
     loc = loc[(loc.valid_to >= FIRST_YEAR) & (loc.valid_from <= LAST_YEAR)]
-    return loc[["code", "municip_name", "valid_from", "valid_to", "successor", "weight"]]
+    loc["county_code"] = loc.county_code.str.removeprefix("county_nor")
+    return loc[["code", "municip_name", "county_code", "county_name", "valid_from", "valid_to",
+                "successor", "weight"]]
+
+
+def county_versions(versions: pd.DataFrame) -> pd.DataFrame:
+    """Counties with the years they had municipalities (the 2018, 2020 and 2024 reforms)."""
+    v = versions.drop_duplicates(["code", "valid_from"])
+    out = v.groupby("county_code", as_index=False).agg(
+        county_name=("county_name", "first"), valid_from=("valid_from", "min"),
+        valid_to=("valid_to", "max"))
+    # FHI joins Sami variants with '-' ("Nordland-Nordlándda") and spells some names its own way
+    out["county_name"] = out.county_code.map(COUNTY_NAMES).fillna(out.county_name)
+    return out
 
 
 def crosswalk(versions: pd.DataFrame, current: set[str]) -> pd.DataFrame:
@@ -232,7 +249,10 @@ def main() -> None:
         ROOT / "dbt_project" / "seeds" / "ref_municipality_versions.csv", index=False)
     cw = crosswalk(versions, set(geo.municipality_code))
     cw.to_csv(ROOT / "dbt_project" / "seeds" / "ref_municipality_crosswalk.csv", index=False)
-    print(f"municipality versions 2010-2024: {len(names)}; crosswalk rows: {len(cw)}")
+    counties = county_versions(versions)
+    counties.to_csv(ROOT / "dbt_project" / "seeds" / "ref_county_versions.csv", index=False)
+    print(f"municipality versions {FIRST_YEAR}-{LAST_YEAR}: {len(names)}; crosswalk rows: "
+          f"{len(cw)}; county versions: {len(counties)}")
     print(f"geography: {len(geo)} municipalities, {geo.hf_code.nunique()} HF, {geo.rhf_code.nunique()} RHF")
     print(
         f"population 2023: {pop.persons.sum():,} persons in {pop.municipality_code.nunique()} municipalities"

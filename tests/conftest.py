@@ -24,7 +24,7 @@ os.environ["AIRFLOW_HOME"] = str(SESSION_ROOT / "airflow")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 
 from rusmonitor import orchestrate  # noqa: E402  (after the environment above)
-from rusmonitor.generate import DEFAULT_SEED, DEFAULT_YEARS, generate  # noqa: E402
+from rusmonitor.generate import DEFAULT_SEED, generate  # noqa: E402
 
 orchestrate.configure()
 
@@ -39,7 +39,7 @@ def default_landing(session_root: Path) -> Path:
     """The default sample extracts (the ones README's demo uses), generated once."""
     landing = session_root / "landing"
     if not landing.exists():
-        generate(DEFAULT_YEARS, DEFAULT_SEED, landing)
+        generate(None, DEFAULT_SEED, landing)  # every year each source covers
     return landing
 
 

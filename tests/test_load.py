@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from conftest import table_fingerprints
+from rusmonitor.contracts import CONTRACTS
 from rusmonitor.generate import generate, municipalities_in
 from rusmonitor.load import LoadError, load_source
-
-SOURCES = ("npr", "samdata", "is_24_8", "ssb_population")
+from rusmonitor.sources import LOADED_SOURCES as SOURCES  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +34,14 @@ def loaded(tmp_path, small_landing):
 def test_every_row_carries_load_metadata(loaded):
     _, warehouse = loaded
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for table in ("npr_tsb_episodes", "is_24_8_fte", "samdata_operating_costs", "ssb_population"):
+        for table in CONTRACTS:
             missing = con.execute(
                 f"SELECT count(*) FROM raw.{table} WHERE _load_id IS NULL OR _source_file IS NULL "
                 f"OR _content_hash IS NULL OR _row_number IS NULL"
             ).fetchall()[0][0]
             assert missing == 0
         files = con.execute("SELECT count(*) FROM raw._loads").fetchall()[0][0]
-    assert files == 8  # 4 sources x 2 years
+    assert files == len(SOURCES) * 2  # every source, 2013 and 2014
 
 
 def test_loading_the_same_files_again_changes_nothing(loaded):

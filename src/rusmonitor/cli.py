@@ -30,13 +30,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     out = args.out or settings.landing_dir()
-    files = generate(parse_years(args.years), args.seed, out)
+    files = generate(parse_years(args.years) if args.years else None, args.seed, out)
     print(f"generated {len(files)} landing files under {out} in {time.perf_counter() - started:.1f} s")
     return 0
 
 
 def _ensure_landing() -> None:
-    from rusmonitor.generate import DEFAULT_SEED, DEFAULT_YEARS, generate
+    from rusmonitor.generate import DEFAULT_SEED, generate
     from rusmonitor.load import landing_files
     from rusmonitor.sources import LOADED_SOURCES
 
@@ -44,7 +44,7 @@ def _ensure_landing() -> None:
     if any(landing_files(s, landing) for s in LOADED_SOURCES):
         return
     log.info("no landing files under %s: generating the sample extracts (seed %d)", landing, DEFAULT_SEED)
-    generate(DEFAULT_YEARS, DEFAULT_SEED, landing)
+    generate(None, DEFAULT_SEED, landing)
 
 
 def cmd_pipeline(args: argparse.Namespace) -> int:
@@ -92,7 +92,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.regenerate or not any(settings.landing_dir().glob("*/*/*")):
-        code = cmd_generate(argparse.Namespace(years="2010-2024", seed=args.seed, out=None))
+        code = cmd_generate(argparse.Namespace(years=None, seed=args.seed, out=None))
         if code:
             return code
     code = cmd_pipeline(args)
@@ -132,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("generate", help="write deterministic sample extracts to the landing folder")
-    g.add_argument("--years", default="2010-2024", help="e.g. 2010-2024 or 2013,2014")
+    g.add_argument(
+        "--years",
+        default=None,
+        help="e.g. 2010-2024 or 2013,2014 (default: every year each source covers, 2002-2024)",
+    )
     g.add_argument("--seed", type=int, default=DEFAULT_SEED)
     g.add_argument("--out", default=None, help="landing folder (default: RUSMONITOR_LANDING or data/landing)")
     g.set_defaults(func=cmd_generate)

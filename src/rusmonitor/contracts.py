@@ -21,8 +21,9 @@ class Column:
     pattern: str | None = None  # regular expression the whole (trimmed) text must match
     min: float | None = None
     max: float | None = None
-    # a municipality code must be one valid in the year given by this column of the same row
+    # a municipality (or county) code must be one valid in the year given by this column
     valid_in_year_of: str | None = None
+    geography: str = "municipality"  # or "county"
 
     @property
     def sql_type(self) -> str:
@@ -198,6 +199,87 @@ SSB_POPULATION = Contract(
     ),
 )
 
+LEVELS = ("gronn", "gul", "rod", "blodrod")
+
+DODSARSAK_DRUG_DEATHS = Contract(
+    source="dodsarsak",
+    table="dodsarsak_drug_deaths",
+    description="Cause-of-death register: drug-induced deaths (EMCDDA selection B) per year, "
+    "county of residence, sex and age group.",
+    grain="one row per year, county, sex and age group (zero counts included)",
+    key=("aar", "fylkesnr", "kjonn", "aldersgruppe"),
+    file_format="CSV, ';'-separated, UTF-8, header row",
+    columns=(
+        Column("aar", "integer", "year of death", min=1990, max=2100),
+        Column(
+            "fylkesnr",
+            "varchar",
+            "county code of the year",
+            pattern=r"\d{2}",
+            valid_in_year_of="aar",
+            geography="county",
+        ),
+        Column("fylkesnavn", "varchar", "county name"),
+        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
+        Column(
+            "aldersgruppe",
+            "varchar",
+            "age group",
+            allowed=("15-24", "25-34", "35-44", "45-54", "55-64", "65+"),
+        ),
+        Column("antall", "integer", "deaths", min=0, max=2000),
+    ),
+)
+
+BRUKERPLAN_USERS = Contract(
+    source="brukerplan",
+    table="brukerplan_users",
+    description="Brukerplan: one row per user mapped by a municipality in a year, with function "
+    "level overall and per domain (grønn/gul/rød/blodrød), housing and individual plan.",
+    grain="one row per mapped user and year",
+    key=("bruker_id",),
+    file_format="CSV, ';'-separated, UTF-8, header row",
+    columns=(
+        Column("aar", "integer", "mapping year", min=2000, max=2100),
+        Column(
+            "kommunenr",
+            "varchar",
+            "mapping municipality, code of the year",
+            pattern=r"\d{4}",
+            valid_in_year_of="aar",
+        ),
+        Column("bruker_id", "varchar", "pseudonymous user key", pattern=r"BP\d{4}-\d{4}-\d{5}"),
+        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
+        Column("alder", "integer", "age", min=0, max=120),
+        Column("funksjon_samlet", "varchar", "overall function level", nullable=True, allowed=LEVELS),
+        Column("fysisk_helse", "varchar", "physical health score", nullable=True, allowed=LEVELS),
+        Column("psykisk_helse", "varchar", "mental health score", nullable=True, allowed=LEVELS),
+        Column("arbeid_aktivitet", "varchar", "work/education/activity score", nullable=True, allowed=LEVELS),
+        Column("bolig", "varchar", "housing", nullable=True, allowed=("fast_bolig", "ikke_fast_bolig")),
+        Column("individuell_plan", "varchar", "has an individual plan", nullable=True, allowed=("ja", "nei")),
+    ),
+)
+
+KRIMINALOMSORGEN_MEASURES = Contract(
+    source="kriminalomsorgen",
+    table="kriminalomsorgen_measures",
+    description="Kriminalomsorgen: ND sentences per probation office and § 12 transfers to "
+    "treatment institutions per correctional region.",
+    grain="one row per year, unit and measure",
+    key=("aar", "enhet_type", "enhet_kode", "tiltak"),
+    file_format="CSV, ';'-separated, UTF-8, header row",
+    columns=(
+        Column("aar", "integer", "year", min=2000, max=2100),
+        Column("enhet_type", "varchar", "kind of unit", allowed=("nd_kontor", "region")),
+        Column("enhet_kode", "varchar", "unit code", pattern=r"[a-z_]+"),
+        Column("enhet_navn", "varchar", "unit name"),
+        Column(
+            "tiltak", "varchar", "measure: ND sentence or § 12 transfer", allowed=("nd_dom", "paragraf_12")
+        ),
+        Column("antall", "integer", "count", min=0, max=100000),
+    ),
+)
+
 CONTRACTS: dict[str, Contract] = {
     c.table: c
     for c in (
@@ -207,6 +289,9 @@ CONTRACTS: dict[str, Contract] = {
         SAMDATA_PRICE_INDEX,
         SAMDATA_TSB_ACTIVITY,
         SSB_POPULATION,
+        DODSARSAK_DRUG_DEATHS,
+        BRUKERPLAN_USERS,
+        KRIMINALOMSORGEN_MEASURES,
     )
 }
 

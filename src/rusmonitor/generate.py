@@ -34,7 +34,20 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 2016
 DEFAULT_YEARS = range(2010, 2025)
-SOURCE_IDS = {"npr": 1, "samdata": 2, "is_24_8": 3, "ssb_population": 4}
+SOURCE_IDS = {
+    "npr": 1,
+    "samdata": 2,
+    "is_24_8": 3,
+    "ssb_population": 4,
+    "dodsarsak": 5,
+    "brukerplan": 6,
+    "kriminalomsorgen": 7,
+}
+# The years each source covers: a requested year outside them writes nothing for that source.
+# The cause-of-death series starts in 2002 (the plan quotes a mean over 2002-2013); Brukerplan
+# was taken into use from 2012.
+SOURCE_YEARS = {"dodsarsak": range(2002, 2025), "brukerplan": range(2012, 2025)}
+ALL_YEARS = range(2002, 2025)
 
 # ---------------------------------------------------------------- calibration targets
 # National TSB patients per year; 2014 is "snaut 27 000" (plan, 002 L567).
@@ -218,9 +231,9 @@ def parse_years(text: str) -> list[int]:
             years.extend(range(int(a), int(b) + 1))
         else:
             years.append(int(part))
-    bad = [y for y in years if y not in POPULATION_TOTAL]
+    bad = [y for y in years if y not in ALL_YEARS]
     if bad:
-        raise ValueError(f"years {bad} outside the supported range 2010-2024")
+        raise ValueError(f"years {bad} outside the supported range 2002-2024")
     return sorted(set(years))
 
 
@@ -619,33 +632,266 @@ def write_is_24_8(seed: int, year: int, out: Path) -> Path:
     return path
 
 
+# ---------------------------------------------------------------- cause-of-death register
+# Drug-induced deaths (EMCDDA selection B): 234 in 2013, 76 % men, 266 a year on average over
+# 2002-2013 (002 L626-632). The sums of 2002-2013 here are 3 192 = 12 x 266.
+DRUG_DEATHS = {
+    2002: 300,
+    2003: 290,
+    2004: 250,
+    2005: 260,
+    2006: 270,
+    2007: 275,
+    2008: 270,
+    2009: 265,
+    2010: 250,
+    2011: 265,
+    2012: 263,
+    2013: 234,
+    2014: 266,
+    2015: 260,
+    2016: 282,
+    2017: 251,
+    2018: 262,
+    2019: 275,
+    2020: 324,
+    2021: 341,
+    2022: 301,
+    2023: 301,
+    2024: 300,
+}
+DRUG_DEATHS_MEN = {2013: 178}  # 178 / 234 = 76 %
+DEATH_AGE_GROUPS = {"15-24": 0.08, "25-34": 0.22, "35-44": 0.24, "45-54": 0.25, "55-64": 0.15, "65+": 0.06}
+
+
+@lru_cache(maxsize=1)
+def _county_versions() -> pd.DataFrame:
+    from rusmonitor.settings import COUNTY_VERSIONS_SEED
+
+    return pd.read_csv(COUNTY_VERSIONS_SEED, dtype={"county_code": str})
+
+
+def counties_in(year: int) -> pd.DataFrame:
+    c = _county_versions()
+    return c[(c.valid_from <= year) & (c.valid_to >= year)][["county_code", "county_name"]]
+
+
+def drug_deaths(seed: int, year: int) -> pd.DataFrame:
+    rng = rng_for(seed, "dodsarsak", year)
+    counties = counties_in(year).reset_index(drop=True)
+    # before 2010 the counties were those of 2010, so 2010's population stands in
+    pop = population_in_year_codes(seed, max(year, 2010))
+    adults = pop[(pop.age >= 15) & (pop.age <= 64)].copy()
+    adults["county_code"] = adults.municipality_code.str.slice(0, 2)
+    weight = counties.county_code.map(adults.groupby("county_code").persons.sum()).fillna(0)
+    weight = weight * np.where(counties.county_code == "03", 1.8, 1.0) * rng.lognormal(0, 0.15, len(counties))
+    total = DRUG_DEATHS[year]
+    men = DRUG_DEATHS_MEN.get(year, int(round(total * rng.uniform(0.72, 0.78))))
+    ages = list(DEATH_AGE_GROUPS)
+    cell_p = np.outer(weight / weight.sum(), list(DEATH_AGE_GROUPS.values())).ravel()
+    rows = []
+    for sex, n in (("1", men), ("2", total - men)):
+        counts = rng.multinomial(n, cell_p / cell_p.sum()).reshape(len(counties), len(ages))
+        for i, county in counties.iterrows():
+            for j, age in enumerate(ages):
+                rows.append((year, county.county_code, county.county_name, sex, age, counts[i, j]))
+    return pd.DataFrame(rows, columns=["aar", "fylkesnr", "fylkesnavn", "kjonn", "aldersgruppe", "antall"])
+
+
+def write_drug_deaths(seed: int, year: int, out: Path) -> Path:
+    path = out / "dodsarsak" / str(year) / f"narkotikautloste_dodsfall_{year}.csv"
+    _write_csv(drug_deaths(seed, year), path)
+    return path
+
+
+# ---------------------------------------------------------------- Brukerplan
+# Users mapped (Tabell 2.1, 002 L797-813): 11 372 in 2013 and 17 256 in 2014, by 201
+# municipalities at the end of 2014 (L677-679). Overall function level 2013: green 14, yellow 35,
+# red 40, blood-red 11 %; 2014: 8 / 39 / 43 / 11 % (printed shares; exact ones here round to
+# them). 13 % have an individual plan, 41 % score red or blood-red on work/activity, 8 % have no
+# fixed dwelling (2014).
+BRUKERPLAN_USERS = {
+    2012: 7_500,
+    2013: 11_372,
+    2014: 17_256,
+    2015: 19_800,
+    2016: 22_000,
+    2017: 24_000,
+    2018: 25_500,
+    2019: 26_000,
+    2020: 25_000,
+    2021: 26_500,
+    2022: 27_000,
+    2023: 27_500,
+    2024: 28_000,
+}
+BRUKERPLAN_MUNICIPALITIES = {2012: 90, 2013: 140, 2014: 201}  # then 20 more a year, to 300
+LEVELS = ("gronn", "gul", "rod", "blodrod")
+FUNCTION_LEVEL = {2013: (0.14, 0.35, 0.40, 0.11), 2014: (0.076, 0.386, 0.433, 0.105)}
+NO_WORK_SHARE = {2014: 0.41}
+NO_HOUSING_SHARE = {2014: 0.08}
+IP_SHARE = {2013: 0.13, 2014: 0.13}
+
+
+def _exact_labels(rng: np.random.Generator, labels, shares, n: int) -> np.ndarray:
+    """n labels in exactly the given shares (largest remainder), in random order."""
+    counts = apportion(n, np.array(shares))
+    return rng.permutation(np.repeat(np.array(labels, dtype=object), counts))
+
+
+def brukerplan_users(seed: int, year: int) -> pd.DataFrame:
+    rng = rng_for(seed, "brukerplan", year)
+    munis = municipalities_in(year)
+    # which municipalities map: a fixed ranking by the 2024 code they become, so a municipality
+    # that starts mapping keeps on
+    primary = _crosswalk()[_crosswalk().is_primary]
+    primary = primary[(primary.valid_from <= year) & (primary.valid_to >= year)]
+    successor = munis.municipality_code.map(primary.set_index("municipality_code").municipality_code_2024)
+    rank_rng = np.random.default_rng([seed, SOURCE_IDS["brukerplan"]])
+    ranks = dict(
+        zip(
+            sorted(set(primary.municipality_code_2024)),
+            rank_rng.permutation(len(set(primary.municipality_code_2024))),
+            strict=True,
+        )
+    )
+    k = BRUKERPLAN_MUNICIPALITIES.get(year, min(201 + 20 * (year - 2014), 300))
+    chosen = munis.assign(rank=successor.map(ranks)).nsmallest(k, "rank")
+    pop = population_in_year_codes(seed, year)
+    adults = pop[pop.age >= 18].groupby("municipality_code").persons.sum()
+    n = BRUKERPLAN_USERS[year]
+    per_muni = apportion(n, chosen.municipality_code.map(adults).fillna(1).to_numpy())
+    codes = np.repeat(chosen.municipality_code.to_numpy(), per_muni)
+    serial = np.concatenate([np.arange(1, c + 1) for c in per_muni if c > 0])
+
+    trend = max(0, year - 2014) * 0.005  # slowly better after the plan starts
+    levels = FUNCTION_LEVEL.get(year, (0.09 + trend, 0.39 + trend, 0.42 - trend, 0.10 - trend))
+    missing = rng.random(n) < 0.006  # a few users have no overall score registered
+    overall = np.full(n, "", dtype=object)
+    overall[~missing] = _exact_labels(rng, LEVELS, levels, int((~missing).sum()))
+    no_work = NO_WORK_SHARE.get(year, 0.42 - trend)
+    work = _exact_labels(rng, LEVELS, (0.25, 1 - 0.25 - no_work, no_work * 0.7, no_work * 0.3), n)
+    no_home = NO_HOUSING_SHARE.get(year, 0.085 - trend / 2)
+    housing = _exact_labels(rng, ("fast_bolig", "ikke_fast_bolig"), (1 - no_home, no_home), n)
+    plan = _exact_labels(
+        rng, ("ja", "nei"), (IP_SHARE.get(year, 0.13 + trend), 1 - IP_SHARE.get(year, 0.13 + trend)), n
+    )
+    return pd.DataFrame(
+        {
+            "aar": year,
+            "kommunenr": codes,
+            "bruker_id": [f"BP{year}-{c}-{i:05d}" for c, i in zip(codes, serial, strict=True)],
+            "kjonn": np.where(rng.random(n) < 0.68, 1, 2),
+            "alder": np.clip(np.round(rng.normal(41, 13, n)), 18, 90).astype(int),
+            "funksjon_samlet": overall,
+            "fysisk_helse": rng.choice(LEVELS, size=n, p=(0.3, 0.4, 0.25, 0.05)),
+            "psykisk_helse": rng.choice(LEVELS, size=n, p=(0.2, 0.4, 0.3, 0.1)),
+            "arbeid_aktivitet": work,
+            "bolig": housing,
+            "individuell_plan": plan,
+        }
+    )
+
+
+def write_brukerplan(seed: int, year: int, out: Path) -> Path:
+    path = out / "brukerplan" / str(year) / f"brukerplan_kartlegging_{year}.csv"
+    _write_csv(brukerplan_users(seed, year), path)
+    return path
+
+
+# ---------------------------------------------------------------- Kriminalomsorgen
+# ND (drug programme with court control): Oslo 14 and Bergen 10 sentences in 2014 (002 L5558-
+# 5566); a trial in those two cities since 2006, offered by more probation offices from 2016.
+ND_OFFICES = {"oslo": "Oslo", "bergen": "Bergen"}
+ND_OFFICES_FROM_2016 = {
+    "agder": "Agder",
+    "rogaland": "Rogaland",
+    "trondelag": "Trøndelag",
+    "troms": "Troms",
+    "nordland": "Nordland",
+    "ostfold": "Østfold",
+    "vestfold": "Vestfold",
+    "innlandet": "Innlandet",
+    "buskerud": "Buskerud",
+    "telemark": "Telemark",
+    "akershus": "Akershus",
+    "more_og_romsdal": "Møre og Romsdal",
+    "finnmark": "Finnmark",
+    "sogn_og_fjordane": "Sogn og Fjordane",
+}
+ND_2014 = {"oslo": 14, "bergen": 10}
+CORRECTIONAL_REGIONS = {
+    "region_ost": "Region øst",
+    "region_sor": "Region sør",
+    "region_sorvest": "Region sørvest",
+    "region_vest": "Region vest",
+    "region_nord": "Region nord",
+}
+
+
+def kriminalomsorgen(seed: int, year: int) -> pd.DataFrame:
+    rng = rng_for(seed, "kriminalomsorgen", year)
+    rows = []
+    offices = dict(ND_OFFICES) | (ND_OFFICES_FROM_2016 if year >= 2016 else {})
+    for code, name in offices.items():
+        if year == 2014 and code in ND_2014:
+            count = ND_2014[code]
+        elif code in ND_OFFICES:
+            count = int(rng.integers(8, 16) + max(0, year - 2014))
+        else:
+            count = int(rng.integers(0, 6) + max(0, year - 2016) // 2)
+        rows.append((year, "nd_kontor", code, f"Friomsorgskontoret {name}", "nd_dom", count))
+    for code, name in CORRECTIONAL_REGIONS.items():
+        count = int(rng.integers(40, 90) * (1 + 0.03 * max(0, year - 2015)))
+        rows.append((year, "region", code, name, "paragraf_12", count))
+    return pd.DataFrame(rows, columns=["aar", "enhet_type", "enhet_kode", "enhet_navn", "tiltak", "antall"])
+
+
+def write_kriminalomsorgen(seed: int, year: int, out: Path) -> Path:
+    path = out / "kriminalomsorgen" / str(year) / f"kriminalomsorgen_{year}.csv"
+    _write_csv(kriminalomsorgen(seed, year), path)
+    return path
+
+
 # ---------------------------------------------------------------- entry point
 WRITERS = {
     "npr": write_npr,
     "samdata": write_samdata,
     "is_24_8": write_is_24_8,
     "ssb_population": write_population,
+    "dodsarsak": write_drug_deaths,
+    "brukerplan": write_brukerplan,
+    "kriminalomsorgen": write_kriminalomsorgen,
 }
 
 
+def source_years(source: str, years: Iterable[int] | None = None) -> list[int]:
+    """The years to write for a source: all it covers, or those of `years` it covers."""
+    covered = SOURCE_YEARS.get(source, DEFAULT_YEARS)
+    return [y for y in (covered if years is None else years) if y in covered]
+
+
 def generate(
-    years: Iterable[int] = DEFAULT_YEARS,
+    years: Iterable[int] | None = None,
     seed: int = DEFAULT_SEED,
     out: Path | str = "data/landing",
     sources: Iterable[str] | None = None,
 ) -> list[Path]:
+    """Write the sample extracts. years=None writes every year each source covers."""
     out = Path(out)
     written = []
-    years = list(years)
     for source in sources or WRITERS:
         started = dt.datetime.now()
-        for year in years:
+        years_here = source_years(source, years)
+        if not years_here:
+            continue
+        for year in years_here:
             written.append(WRITERS[source](seed, year, out))
         log.info(
             "generated %s for %d-%d in %.1f s",
             source,
-            years[0],
-            years[-1],
+            years_here[0],
+            years_here[-1],
             (dt.datetime.now() - started).total_seconds(),
         )
     return written

@@ -24,8 +24,11 @@ import pandas as pd
 
 from rusmonitor import catalog
 from rusmonitor.contracts import (
+    BRUKERPLAN_USERS,
     CONTRACTS,
+    DODSARSAK_DRUG_DEATHS,
     IS_24_8_FTE,
+    KRIMINALOMSORGEN_MEASURES,
     NPR_TSB_EPISODES,
     SAMDATA_OPERATING_COSTS,
     SAMDATA_PRICE_INDEX,
@@ -34,7 +37,12 @@ from rusmonitor.contracts import (
     Column,
     Contract,
 )
-from rusmonitor.settings import MUNICIPALITY_VERSIONS_SEED, landing_dir, warehouse_path
+from rusmonitor.settings import (
+    COUNTY_VERSIONS_SEED,
+    MUNICIPALITY_VERSIONS_SEED,
+    landing_dir,
+    warehouse_path,
+)
 
 log = logging.getLogger(__name__)
 
@@ -299,10 +307,9 @@ def _read_population(path: Path) -> Incoming:
 def read_landing_file(source: str, path: Path) -> list[Incoming]:
     if path.stat().st_size == 0:
         raise LoadError(str(path), f"{path}: the file is empty")
-    if source == "npr":
-        return [_read_csv(path, NPR_TSB_EPISODES)]
-    if source == "is_24_8":
-        return [_read_csv(path, IS_24_8_FTE, decimal_comma=True)]
+    if source in CSV_SOURCES:
+        contract, decimal_comma = CSV_SOURCES[source]
+        return [_read_csv(path, contract, decimal_comma=decimal_comma)]
     if source == "samdata":
         return _read_samdata(path)
     if source == "ssb_population":
@@ -310,7 +317,18 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
     raise ValueError(f"unknown source {source!r}")
 
 
-LANDING_PATTERNS = {"npr": "*.csv", "is_24_8": "*.csv", "samdata": "*.xlsx", "ssb_population": "*.json"}
+# CSV sources: the contract of their files and whether numbers use a decimal comma
+CSV_SOURCES = {
+    "npr": (NPR_TSB_EPISODES, False),
+    "is_24_8": (IS_24_8_FTE, True),
+    "dodsarsak": (DODSARSAK_DRUG_DEATHS, False),
+    "brukerplan": (BRUKERPLAN_USERS, False),
+    "kriminalomsorgen": (KRIMINALOMSORGEN_MEASURES, False),
+}
+LANDING_PATTERNS = {source: "*.csv" for source in CSV_SOURCES} | {
+    "samdata": "*.xlsx",
+    "ssb_population": "*.json",
+}
 
 
 def landing_files(source: str, landing: Path) -> list[Path]:
@@ -364,12 +382,13 @@ def _checks(c: Column, contract: Contract) -> list[tuple[str, str]]:
         year = parsed(year_column)
         if year_column.dtype == "date":
             year = f"year({year})"
+        table, key = GEOGRAPHY_VERSIONS[c.geography]
         out.append(
             (
                 f"{text} IS NOT NULL AND {year} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                f"{MUNICIPALITY_VERSIONS} AS v WHERE v.municipality_code = {text} "
+                f"{table} AS v WHERE v.{key} = {text} "
                 f"AND {year} BETWEEN v.valid_from AND v.valid_to)",
-                f"not a municipality code in the geography of its year ({c.valid_in_year_of})",
+                f"not a {c.geography} code in the geography of its year ({c.valid_in_year_of})",
             )
         )
     return out
@@ -560,6 +579,11 @@ def _write_rows(
 
 
 MUNICIPALITY_VERSIONS = "_municipality_versions"
+COUNTY_VERSIONS = "_county_versions"
+GEOGRAPHY_VERSIONS = {
+    "municipality": (MUNICIPALITY_VERSIONS, "municipality_code"),
+    "county": (COUNTY_VERSIONS, "county_code"),
+}
 
 
 def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -573,6 +597,12 @@ def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
         "header = true, columns = {'municipality_code': 'VARCHAR', 'municipality_name': 'VARCHAR', "
         "'county_code': 'VARCHAR', 'valid_from': 'INTEGER', 'valid_to': 'INTEGER'})",
         [str(MUNICIPALITY_VERSIONS_SEED)],
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {COUNTY_VERSIONS} AS SELECT * FROM read_csv(?, "
+        "header = true, columns = {'county_code': 'VARCHAR', 'county_name': 'VARCHAR', "
+        "'valid_from': 'INTEGER', 'valid_to': 'INTEGER'})",
+        [str(COUNTY_VERSIONS_SEED)],
     )
     return con
 

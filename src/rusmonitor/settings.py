@@ -17,6 +17,7 @@ REFERENCE_FIGURES_PATH = PACKAGE_DIR / "catalog" / "reference_figures.csv"
 GEOGRAPHY_SEED = DBT_PROJECT_DIR / "seeds" / "ref_geography_2024.csv"
 MUNICIPALITY_VERSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "ref_municipality_versions.csv"
 MUNICIPALITY_CROSSWALK_SEED = DBT_PROJECT_DIR / "seeds" / "ref_municipality_crosswalk.csv"
+COUNTY_VERSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "ref_county_versions.csv"
 POPULATION_BASE = PACKAGE_DIR / "reference" / "population_2023.csv.gz"
 
 
