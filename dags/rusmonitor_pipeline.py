@@ -1,7 +1,8 @@
 """
-### rusmonitor pipeline
+### rusmonitor pipeline (all sources, one run)
 
-The whole follow-up warehouse in one run on the embedded defaults:
+The whole follow-up warehouse in one run on the embedded defaults, as `rusmonitor pipeline`
+runs it with `dag.test()`:
 
 1. **load** each source's landing files into the DuckDB warehouse (`raw` schema), checked
    against its contract; unchanged files are skipped, so a rerun changes nothing;
@@ -10,31 +11,25 @@ The whole follow-up warehouse in one run on the embedded defaults:
 4. **validate_marts**: the GX suite generated from the indicator catalog;
 5. **publish**: copy the marts to the serving file the report reads, in one atomic rename.
 
-A failed load or quality gate fails the run without retries, and nothing after it runs: the
-report keeps serving the last published version. Paths come from the RUSMONITOR_* environment
-variables (see README); the logic lives in the `rusmonitor` package.
+Under a scheduler the same steps also run as `ingest_<source>` DAGs that announce new data as
+Assets, and `rusmonitor_transform`, scheduled on those Assets. A failed load or quality gate
+fails the run without retries and nothing after it runs: the report keeps the last version.
 """
 
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import chain, dag, task
+from airflow.sdk import chain, dag
 
+from rusmonitor.airflow_tasks import (
+    dbt_build,
+    load_catalog,
+    load_source,
+    publish,
+    validate_marts,
+    validate_raw,
+)
 from rusmonitor.sources import LOADED_SOURCES
-
-
-def _fail_on_data_error(func, *args, **kwargs):
-    """Bad data is not a transient error: fail the task without retrying it."""
-    from airflow.sdk.exceptions import AirflowFailException
-
-    from rusmonitor.load import LoadError
-    from rusmonitor.quality import QualityGateFailed
-    from rusmonitor.transform import DbtFailed
-
-    try:
-        return func(*args, **kwargs)
-    except (LoadError, QualityGateFailed, DbtFailed) as e:
-        raise AirflowFailException(str(e)) from e
 
 
 @dag(
@@ -50,51 +45,6 @@ def _fail_on_data_error(func, *args, **kwargs):
     doc_md=__doc__,
 )
 def rusmonitor_pipeline():
-    @task
-    def load_catalog() -> int:
-        """Write the indicator catalog (indicators.yml) to raw.catalog_indicators."""
-        from rusmonitor import load
-
-        return load.load_catalog()
-
-    @task
-    def load_source(source: str) -> dict:
-        """Load one source's landing files into raw.<table>; returns what each file did."""
-        from rusmonitor import load
-
-        results = _fail_on_data_error(load.load_source, source)
-        return {r.file: f"{r.status} ({r.rows} rows)" for r in results}
-
-    @task
-    def validate_raw() -> dict:
-        """Run the GX raw suites (from the contracts); fail the run if any fails."""
-        from rusmonitor import quality
-
-        results = _fail_on_data_error(lambda: quality.gate(quality.validate_raw()))
-        return {r.suite: r.rows for r in results}
-
-    @task
-    def dbt_build() -> dict:
-        """Build and test the dbt project against the warehouse."""
-        from rusmonitor import transform
-
-        return _fail_on_data_error(transform.run_dbt, "build")
-
-    @task
-    def validate_marts() -> dict:
-        """Run the GX mart suite (from the catalog); a failure stops publication."""
-        from rusmonitor import quality
-
-        results = _fail_on_data_error(lambda: quality.gate(quality.validate_marts()))
-        return {r.suite: r.rows for r in results}
-
-    @task
-    def publish(**context) -> dict:
-        """Publish the marts to the serving file in one atomic rename."""
-        from rusmonitor import publish as publishing
-
-        return publishing.publish(run_id=context["run_id"])
-
     loads = [load_source.override(task_id=f"load_{s}")(s) for s in LOADED_SOURCES]
     chain(load_catalog(), loads, validate_raw(), dbt_build(), validate_marts(), publish())
 

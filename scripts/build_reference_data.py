@@ -155,9 +155,17 @@ def population_2023(valid_codes: set[str]) -> pd.DataFrame:
 
 # 2002: the cause-of-death series starts there (the plan's mean over 2002-2013)
 FIRST_YEAR, LAST_YEAR = 2002, 2024
-COUNTY_NAMES = {"03": "Oslo", "14": "Sogn og Fjordane", "18": "Nordland", "19": "Troms",
-                "20": "Finnmark", "34": "Innlandet", "50": "Trøndelag", "55": "Troms",
-                "56": "Finnmark"}
+COUNTY_NAMES = {
+    "03": "Oslo",
+    "14": "Sogn og Fjordane",
+    "18": "Nordland",
+    "19": "Troms",
+    "20": "Finnmark",
+    "34": "Innlandet",
+    "50": "Trøndelag",
+    "55": "Troms",
+    "56": "Finnmark",
+}
 
 
 def municipality_versions() -> pd.DataFrame:
@@ -174,20 +182,32 @@ def municipality_versions() -> pd.DataFrame:
     # starts before every one of its predecessors has ended, it starts the year after the first
     # of them ends (a merger into an existing code, like Klæbu into Trondheim, moves nothing).
     ends = loc.dropna(subset=["successor"]).groupby("successor").valid_to.min()
-    loc["valid_from"] = [int(ends[c]) + 1 if c in ends and f <= ends[c] else f
-                         for c, f in zip(loc.code, loc.valid_from, strict=True)]
+    loc["valid_from"] = [
+        int(ends[c]) + 1 if c in ends and f <= ends[c] else f
+        for c, f in zip(loc.code, loc.valid_from, strict=True)
+    ]
     loc = loc[(loc.valid_to >= FIRST_YEAR) & (loc.valid_from <= LAST_YEAR)]
     loc["county_code"] = loc.county_code.str.removeprefix("county_nor")
-    return loc[["code", "municip_name", "county_code", "county_name", "valid_from", "valid_to",
-                "successor", "weight"]]
+    return loc[
+        [
+            "code",
+            "municip_name",
+            "county_code",
+            "county_name",
+            "valid_from",
+            "valid_to",
+            "successor",
+            "weight",
+        ]
+    ]
 
 
 def county_versions(versions: pd.DataFrame) -> pd.DataFrame:
     """Counties with the years they had municipalities (the 2018, 2020 and 2024 reforms)."""
     v = versions.drop_duplicates(["code", "valid_from"])
     out = v.groupby("county_code", as_index=False).agg(
-        county_name=("county_name", "first"), valid_from=("valid_from", "min"),
-        valid_to=("valid_to", "max"))
+        county_name=("county_name", "first"), valid_from=("valid_from", "min"), valid_to=("valid_to", "max")
+    )
     # FHI joins Sami variants with '-' ("Nordland-Nordlándda") and spells some names its own way
     out["county_name"] = out.county_code.map(COUNTY_NAMES).fillna(out.county_name)
     return out
@@ -225,9 +245,16 @@ def crosswalk(versions: pd.DataFrame, current: set[str]) -> pd.DataFrame:
             targets[c] = targets.get(c, 0.0) + w
         primary = max(targets, key=lambda c: (targets[c], -int(c)))
         for c, w in sorted(targets.items()):
-            rows.append({"municipality_code": r.code, "valid_from": r.valid_from,
-                         "valid_to": r.valid_to, "municipality_code_2024": c,
-                         "weight": round(w, 4), "is_primary": c == primary})
+            rows.append(
+                {
+                    "municipality_code": r.code,
+                    "valid_from": r.valid_from,
+                    "valid_to": r.valid_to,
+                    "municipality_code_2024": c,
+                    "weight": round(w, 4),
+                    "is_primary": c == primary,
+                }
+            )
     out = pd.DataFrame(rows)
     sums = out.groupby(["municipality_code", "valid_from"]).weight.sum()
     if not ((sums - 1).abs() < 1e-9).all():
@@ -242,17 +269,21 @@ def main() -> None:
     pop = population_2023(set(geo.municipality_code))
     pop.to_csv(OUT / "population_2023.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
     versions = municipality_versions()
-    names = (versions.drop_duplicates(["code", "valid_from"])
-             .rename(columns={"code": "municipality_code", "municip_name": "municipality_name"}))
+    names = versions.drop_duplicates(["code", "valid_from"]).rename(
+        columns={"code": "municipality_code", "municip_name": "municipality_name"}
+    )
     names["county_code"] = names.municipality_code.str.slice(0, 2)
     names[["municipality_code", "municipality_name", "county_code", "valid_from", "valid_to"]].to_csv(
-        ROOT / "dbt_project" / "seeds" / "ref_municipality_versions.csv", index=False)
+        ROOT / "dbt_project" / "seeds" / "ref_municipality_versions.csv", index=False
+    )
     cw = crosswalk(versions, set(geo.municipality_code))
     cw.to_csv(ROOT / "dbt_project" / "seeds" / "ref_municipality_crosswalk.csv", index=False)
     counties = county_versions(versions)
     counties.to_csv(ROOT / "dbt_project" / "seeds" / "ref_county_versions.csv", index=False)
-    print(f"municipality versions {FIRST_YEAR}-{LAST_YEAR}: {len(names)}; crosswalk rows: "
-          f"{len(cw)}; county versions: {len(counties)}")
+    print(
+        f"municipality versions {FIRST_YEAR}-{LAST_YEAR}: {len(names)}; crosswalk rows: "
+        f"{len(cw)}; county versions: {len(counties)}"
+    )
     print(f"geography: {len(geo)} municipalities, {geo.hf_code.nunique()} HF, {geo.rhf_code.nunique()} RHF")
     print(
         f"population 2023: {pop.persons.sum():,} persons in {pop.municipality_code.nunique()} municipalities"

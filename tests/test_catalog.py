@@ -33,3 +33,11 @@ def test_every_published_indicator_is_in_the_catalog():
     ids = {i["id"] for i in catalog.indicators()}
     assert set(published_indicators()) <= ids
     assert len(published_indicators()) == 6
+
+
+def test_contract_docs_are_current():
+    from rusmonitor.docs import CONTRACTS_DOC, render_contracts
+
+    assert CONTRACTS_DOC.read_text(encoding="utf-8") == render_contracts(), (
+        "docs/contracts.md is stale: run `uv run rusmonitor docs`"
+    )

@@ -185,6 +185,8 @@ def warehouse_figure_sql(ref: dict) -> str | None:
     activity = "SELECT sum({}) FROM raw.samdata_tsb_activity WHERE aar = " + str(year or 0)
     users = f"FROM staging.stg_brukerplan__users WHERE year = {year or 0}"
     deaths = "staging.stg_dodsarsak__drug_deaths"
+    clients = f"staging.stg_kartlegging__clients WHERE year = {year or 0}"
+    respondents = f"FROM staging.stg_pasopp__respondents WHERE year = {year or 0}"
     return {
         "tsb_bed_days": activity.format("oppholdsdogn"),
         "tsb_admissions": activity.format("innleggelser"),
@@ -210,6 +212,21 @@ def warehouse_figure_sql(ref: dict) -> str | None:
         f"/ count(has_fixed_dwelling) {users}",
         "ip_share_brukerplan": f"SELECT 100.0 * count(*) FILTER (WHERE has_individual_plan) / count(*) "
         f"{users}",
+        "unmet_need_pct_clients": "SELECT 100.0 * count(*) FILTER (WHERE has_unmet_need) / count(*) "
+        f"FROM intermediate.int_census_client_measures WHERE year = {year} "
+        f"AND measure = '{key}'",
+        "service_received_pct_clients": "SELECT 100.0 * count(*) FILTER (WHERE receives) / count(*) "
+        "FROM intermediate.int_census_client_measures WHERE year = "
+        f"{year} AND measure = '{key}'",
+        "kartlegging_clients": {
+            "": f"SELECT count(*) FROM {clients}",
+            "sex=female": f"SELECT 100.0 * count(*) FILTER (WHERE sex = 'female') / count(*) FROM {clients}",
+            "heavy_user=yes": f"SELECT count(*) FILTER (WHERE is_heavy_user) FROM {clients}",
+        }.get(ref["breakdown"], f"SELECT count(*) FILTER (WHERE institution_type = '{key}') FROM {clients}"),
+        "pasopp_low_influence": "SELECT 100.0 * count(*) FILTER (WHERE influence_score <= 2) / "
+        f"count(influence_score) {respondents}",
+        "pasopp_no_ip": "SELECT 100.0 * count(*) FILTER (WHERE individual_plan_answer = 'nei') / "
+        f"count(individual_plan_answer) {respondents}",
         "nd_sentences": "SELECT sum(count) FROM staging.stg_kriminalomsorgen__measures WHERE "
         f"year = {year or 0} AND unit_level = 'nd_office' AND unit_code = "
         f"'{ref['geo_code']}' AND measure = 'nd_sentence'",

@@ -115,6 +115,13 @@ def cmd_fetch_ssb(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from rusmonitor.docs import write_docs
+
+    print(write_docs())
+    return 0
+
+
 def cmd_expectations(args: argparse.Namespace) -> int:
     from rusmonitor.generate import DEFAULT_YEARS
     from rusmonitor.quality import export_suites
@@ -156,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--years", default="2024")
     f.add_argument("--out", type=Path, default=None, help="landing folder")
     f.set_defaults(func=cmd_fetch_ssb)
+
+    d = sub.add_parser("docs", help="render the source contracts to docs/contracts.md")
+    d.set_defaults(func=cmd_docs)
 
     e = sub.add_parser("expectations", help="write the generated GX suites as JSON for review")
     e.add_argument("--out", type=Path, default=settings.ROOT / "expectations" / "suites")

@@ -280,6 +280,103 @@ KRIMINALOMSORGEN_MEASURES = Contract(
     ),
 )
 
+
+def _census_measures() -> tuple[str, ...]:
+    """The 27 measures of the census form, in the catalog's order (Tabell 6-3)."""
+    from rusmonitor.catalog import indicator
+
+    return tuple(b["breakdown"]["measure"] for b in indicator("unmet_need_pct_clients")["baselines"])
+
+
+CENSUS_MEASURES = _census_measures()
+
+KARTLEGGING_CLIENTS = Contract(
+    source="kartlegging",
+    table="kartlegging_clients",
+    description="Client census at specialised institutions (as the 2003 mapping survey, seed "
+    "004): one row per registered client, with institution type, demographics, heavy use, and "
+    "per measure 0 not relevant, 1 receives it, 2 unmet need.",
+    grain="one row per registered client (each client registered once)",
+    key=("klient_nr",),
+    file_format="CSV, ';'-separated, UTF-8, header row; one column t_<measure> per measure",
+    columns=(
+        Column("klient_nr", "varchar", "registration number", pattern=r"K\d{4}-\d{5}"),
+        Column("aar", "integer", "census year", min=1990, max=2100),
+        Column(
+            "institusjonstype",
+            "varchar",
+            "institution type",
+            allowed=("korttids_poliklinisk", "langtids", "omsorg"),
+        ),
+        Column(
+            "fylkesnr",
+            "varchar",
+            "county of the institution, code of the year",
+            pattern=r"\d{2}",
+            valid_in_year_of="aar",
+            geography="county",
+        ),
+        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
+        Column("alder", "integer", "age", min=10, max=100),
+        Column("tungt_belastet", "varchar", "heavy user (tungt belastet)", allowed=("ja", "nei")),
+        *(
+            Column(
+                f"t_{m}",
+                "integer",
+                f"measure {m}: 0 not relevant, 1 receives, 2 unmet need",
+                nullable=True,
+                allowed=("0", "1", "2"),
+            )
+            for m in CENSUS_MEASURES
+        ),
+    ),
+)
+
+PASOPP_RESPONDENTS = Contract(
+    source="pasopp",
+    table="pasopp_respondents",
+    description="Patient-experience survey of TSB inpatients (PasOpp): one row per respondent.",
+    grain="one row per respondent and survey round",
+    key=("respondent_id",),
+    file_format="CSV, ';'-separated, UTF-8, header row; items on a 1-5 scale, blank = no answer",
+    columns=(
+        Column("respondent_id", "varchar", "respondent key", pattern=r"PO\d{4}-\d{5}"),
+        Column("aar", "integer", "survey year", min=2000, max=2100),
+        Column(
+            "rhf",
+            "varchar",
+            "regional health authority of the institution",
+            allowed=("helse_sor_ost", "helse_vest", "helse_midt_norge", "helse_nord"),
+        ),
+        Column(
+            "innflytelse",
+            "integer",
+            "influence on the treatment, 1 not at all - 5 very much",
+            nullable=True,
+            min=1,
+            max=5,
+        ),
+        Column(
+            "individuell_plan",
+            "varchar",
+            "has an individual plan",
+            nullable=True,
+            allowed=("ja", "nei", "vet_ikke"),
+        ),
+        Column(
+            "samarbeid_parorende", "integer", "cooperation with relatives, 1-5", nullable=True, min=1, max=5
+        ),
+        Column(
+            "tilfreds_kommunale_tjenester",
+            "integer",
+            "satisfied with municipal services, 1-5",
+            nullable=True,
+            min=1,
+            max=5,
+        ),
+    ),
+)
+
 CONTRACTS: dict[str, Contract] = {
     c.table: c
     for c in (
@@ -292,6 +389,8 @@ CONTRACTS: dict[str, Contract] = {
         DODSARSAK_DRUG_DEATHS,
         BRUKERPLAN_USERS,
         KRIMINALOMSORGEN_MEASURES,
+        KARTLEGGING_CLIENTS,
+        PASOPP_RESPONDENTS,
     )
 }
 

@@ -42,11 +42,20 @@ SOURCE_IDS = {
     "dodsarsak": 5,
     "brukerplan": 6,
     "kriminalomsorgen": 7,
+    "kartlegging": 8,
+    "pasopp": 9,
 }
 # The years each source covers: a requested year outside them writes nothing for that source.
 # The cause-of-death series starts in 2002 (the plan quotes a mean over 2002-2013); Brukerplan
 # was taken into use from 2012.
-SOURCE_YEARS = {"dodsarsak": range(2002, 2025), "brukerplan": range(2012, 2025)}
+SOURCE_YEARS = {
+    "dodsarsak": range(2002, 2025),
+    "brukerplan": range(2012, 2025),
+    # the client census was taken once, in November 2003 (seed 004); the patient-
+    # experience survey of TSB inpatients runs in rounds
+    "kartlegging": (2003,),
+    "pasopp": (2013, 2016, 2019, 2022),
+}
 ALL_YEARS = range(2002, 2025)
 
 # ---------------------------------------------------------------- calibration targets
@@ -853,6 +862,116 @@ def write_kriminalomsorgen(seed: int, year: int, out: Path) -> Path:
     return path
 
 
+# ---------------------------------------------------------------- client census (kartlegging)
+# The 2003 census of clients at specialised institutions (seed 004): 3 390 clients, 31 % women,
+# 2 067 / 660 / 663 by institution type, 1 770 heavy users, and for 27 measures the share
+# receiving it and the share with an unmet need (Tabell 6-3). The shares come straight from the
+# catalog's baselines, so the catalog stays the one place they are written.
+CENSUS_CLIENTS = 3_390
+CENSUS_WOMEN = 1_051  # 31.0 %
+CENSUS_INSTITUTIONS = {"korttids_poliklinisk": 2_067, "langtids": 660, "omsorg": 663}
+CENSUS_HEAVY_USERS = 1_770
+
+
+def census_measures() -> dict[str, tuple[float, float]]:
+    """measure -> (percent receiving, percent with an unmet need), from the catalog."""
+    from rusmonitor.catalog import indicator
+
+    received = {
+        b["breakdown"]["measure"]: b["value"] for b in indicator("service_received_pct_clients")["baselines"]
+    }
+    unmet = {b["breakdown"]["measure"]: b["value"] for b in indicator("unmet_need_pct_clients")["baselines"]}
+    return {m: (received[m], unmet[m]) for m in received}
+
+
+def census_clients(seed: int, year: int) -> pd.DataFrame:
+    rng = rng_for(seed, "kartlegging", year)
+    n = CENSUS_CLIENTS
+    counties = counties_in(year).county_code.to_numpy()
+    pop = population_in_year_codes(seed, 2010)  # the nearest population we model
+    weight = (
+        pd.Series(counties)
+        .map(pop.assign(c=pop.municipality_code.str.slice(0, 2)).groupby("c").persons.sum())
+        .fillna(1)
+    )
+    frame = pd.DataFrame(
+        {
+            "klient_nr": [f"K{year}-{i:05d}" for i in range(1, n + 1)],
+            "aar": year,
+            "institusjonstype": _exact_labels(
+                rng, list(CENSUS_INSTITUTIONS), list(CENSUS_INSTITUTIONS.values()), n
+            ),
+            "fylkesnr": rng.choice(counties, size=n, p=(weight / weight.sum()).to_numpy()),
+            "kjonn": _exact_labels(rng, (1, 2), (n - CENSUS_WOMEN, CENSUS_WOMEN), n),
+            "alder": np.clip(np.round(rng.normal(37, 11, n)), 16, 80).astype(int),
+            "tungt_belastet": _exact_labels(
+                rng, ("ja", "nei"), (CENSUS_HEAVY_USERS, n - CENSUS_HEAVY_USERS), n
+            ),
+        }
+    )
+    # each measure: 0 not relevant, 1 receives it, 2 needs it but does not get it
+    for measure, (received, unmet) in census_measures().items():
+        r, u = round(received / 100 * n), round(unmet / 100 * n)
+        frame[f"t_{measure}"] = _exact_labels(rng, ("0", "1", "2"), (n - r - u, r, u), n)
+    # a few forms leave a measure blank; the report counts them as not relevant
+    blanks = rng.random((n, len(census_measures()))) < 0.002
+    measure_columns = [c for c in frame.columns if c.startswith("t_")]
+    frame[measure_columns] = frame[measure_columns].mask(blanks, "")
+    return frame
+
+
+def write_census(seed: int, year: int, out: Path) -> Path:
+    path = out / "kartlegging" / str(year) / f"kartlegging_institusjoner_{year}.csv"
+    _write_csv(census_clients(seed, year), path)
+    return path
+
+
+# ---------------------------------------------------------------- patient experience (PasOpp)
+# TSB inpatients 2013 (002 L1339-1350): 14 % had little or no influence on their treatment,
+# 28 % had no individual plan and 23 % did not know.
+PASOPP_RESPONDENTS = {2013: 978, 2016: 1_020, 2019: 1_064, 2022: 1_090}
+PASOPP_LOW_INFLUENCE = {2013: 0.14}
+PASOPP_IP = {2013: (0.49, 0.28, 0.23)}  # ja, nei, vet ikke
+
+
+def pasopp_respondents(seed: int, year: int) -> pd.DataFrame:
+    rng = rng_for(seed, "pasopp", year)
+    n = PASOPP_RESPONDENTS[year]
+    answered = rng.random(n) >= 0.03  # some leave the influence item blank
+    low = PASOPP_LOW_INFLUENCE.get(year, 0.14 - 0.01 * (year - 2013) / 3)
+    influence = np.full(n, "", dtype=object)
+    k = int(answered.sum())
+    influence[answered] = _exact_labels(
+        rng, ("1", "2", "3", "4", "5"), (low * 0.4, low * 0.6, 0.30, 0.35, 0.35 - low), k
+    )
+    ip_answered = rng.random(n) >= 0.02
+    ja, nei, vet = PASOPP_IP.get(year, (0.55, 0.25, 0.20))
+    plan = np.full(n, "", dtype=object)
+    plan[ip_answered] = _exact_labels(rng, ("ja", "nei", "vet_ikke"), (ja, nei, vet), int(ip_answered.sum()))
+    rhfs = ("helse_sor_ost", "helse_vest", "helse_midt_norge", "helse_nord")
+    return pd.DataFrame(
+        {
+            "respondent_id": [f"PO{year}-{i:05d}" for i in range(1, n + 1)],
+            "aar": year,
+            "rhf": rng.choice(rhfs, size=n, p=(0.55, 0.2, 0.14, 0.11)),
+            "innflytelse": influence,
+            "individuell_plan": plan,
+            "samarbeid_parorende": rng.choice(
+                ("1", "2", "3", "4", "5", ""), size=n, p=(0.15, 0.2, 0.25, 0.2, 0.12, 0.08)
+            ),
+            "tilfreds_kommunale_tjenester": rng.choice(
+                ("1", "2", "3", "4", "5", ""), size=n, p=(0.25, 0.27, 0.25, 0.12, 0.06, 0.05)
+            ),
+        }
+    )
+
+
+def write_pasopp(seed: int, year: int, out: Path) -> Path:
+    path = out / "pasopp" / str(year) / f"pasopp_tsb_dogn_{year}.csv"
+    _write_csv(pasopp_respondents(seed, year), path)
+    return path
+
+
 # ---------------------------------------------------------------- entry point
 WRITERS = {
     "npr": write_npr,
@@ -862,7 +981,31 @@ WRITERS = {
     "dodsarsak": write_drug_deaths,
     "brukerplan": write_brukerplan,
     "kriminalomsorgen": write_kriminalomsorgen,
+    "kartlegging": write_census,
+    "pasopp": write_pasopp,
 }
+
+
+# Late corrections: the publisher resubmits a period as a second file in its folder, which
+# replaces the first (NPR fills in assessment dates registered late; one municipality corrects
+# its IS-24/8 return).
+CORRECTED_PERIODS = {("npr", 2019), ("is_24_8", 2016)}
+
+
+def write_correction(seed: int, source: str, original: Path) -> Path:
+    frame = pd.read_csv(original, sep=";", dtype=str, keep_default_na=False)
+    rng = np.random.default_rng([seed, SOURCE_IDS[source], 99])
+    if source == "npr":
+        late = np.flatnonzero(frame.vurdering_dato.to_numpy() == "")
+        filled = late[rng.random(len(late)) < 0.8]
+        frame.loc[filled, "vurdering_dato"] = frame.loc[filled, "behandling_start"]
+    else:
+        row = int(rng.integers(0, len(frame)))
+        value = float(frame.loc[row, "arsverk"].replace(",", ".")) + 1.5
+        frame.loc[row, "arsverk"] = f"{value:.1f}".replace(".", ",")
+    path = original.with_name(original.stem + "_korrigert.csv")
+    _write_csv(frame, path)
+    return path
 
 
 def source_years(source: str, years: Iterable[int] | None = None) -> list[int]:
@@ -887,6 +1030,8 @@ def generate(
             continue
         for year in years_here:
             written.append(WRITERS[source](seed, year, out))
+            if (source, year) in CORRECTED_PERIODS:
+                written.append(write_correction(seed, source, written[-1]))
         log.info(
             "generated %s for %d-%d in %.1f s",
             source,

@@ -28,8 +28,10 @@ from rusmonitor.contracts import (
     CONTRACTS,
     DODSARSAK_DRUG_DEATHS,
     IS_24_8_FTE,
+    KARTLEGGING_CLIENTS,
     KRIMINALOMSORGEN_MEASURES,
     NPR_TSB_EPISODES,
+    PASOPP_RESPONDENTS,
     SAMDATA_OPERATING_COSTS,
     SAMDATA_PRICE_INDEX,
     SAMDATA_TSB_ACTIVITY,
@@ -121,6 +123,8 @@ def _read_csv(path: Path, contract: Contract, decimal_comma: bool = False) -> In
     except pd.errors.ParserError as e:
         raise LoadError(str(path), f"{path}: not a valid ';'-separated file: {e}") from e
     _check_header(path, list(df.columns), contract)
+    if df.empty:
+        raise LoadError(str(path), f"{path}: the file has a header but no data rows")
     df = df.replace({"": None})
     df[ROW] = np.arange(2, len(df) + 2)  # line numbers: the header is line 1
     if decimal_comma:
@@ -175,7 +179,11 @@ SAMDATA_HEADER_ROW = 3  # a title on row 1, a blank row 2
 
 def _read_samdata(path: Path) -> list[Incoming]:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=SAMDATA_HEADER_ROW - 1, dtype=str)
+        # keep_default_na=False: a cell reading "n/a" is a value to report, not a silent blank
+        sheets = pd.read_excel(
+            path, sheet_name=None, header=SAMDATA_HEADER_ROW - 1, dtype=str, keep_default_na=False
+        )
+        sheets = {name: frame.replace({"": None}) for name, frame in sheets.items()}
     except Exception as e:  # openpyxl raises several types for a broken zip or workbook
         raise LoadError(str(path), f"{path}: not a readable XLSX workbook: {e}") from e
     wanted = [SAMDATA_COST_SHEET, *SAMDATA_SHEETS]
@@ -324,6 +332,8 @@ CSV_SOURCES = {
     "dodsarsak": (DODSARSAK_DRUG_DEATHS, False),
     "brukerplan": (BRUKERPLAN_USERS, False),
     "kriminalomsorgen": (KRIMINALOMSORGEN_MEASURES, False),
+    "kartlegging": (KARTLEGGING_CLIENTS, False),
+    "pasopp": (PASOPP_RESPONDENTS, False),
 }
 LANDING_PATTERNS = {source: "*.csv" for source in CSV_SOURCES} | {
     "samdata": "*.xlsx",
@@ -481,10 +491,14 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
     name = relative_name(path, landing)
     digest = file_hash(path)
     load_id = f"{source}-{digest[:16]}"
+    # The file replaces whatever its period (its folder, source/<year>/) held before: a rerun of
+    # the same file changes nothing, a resubmitted file replaces exactly that period.
+    period = name.rsplit("/", 1)[0] + "/" if "/" in name else name
     # fetchall: DuckDB keeps a half-read result open on the connection after fetchone()
-    prior_rows = con.execute("SELECT content_hash FROM raw._loads WHERE source_file = ?", [name]).fetchall()
-    prior = prior_rows[0] if prior_rows else None
-    if prior and prior[0] == digest:
+    prior = con.execute(
+        "SELECT source_file, content_hash FROM raw._loads WHERE starts_with(source_file, ?)", [period]
+    ).fetchall()
+    if prior == [(name, digest)]:
         return LoadResult(source, name, "unchanged", 0, load_id)
 
     incoming = read_landing_file(source, path)
@@ -497,12 +511,12 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
         rows = 0
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute("DELETE FROM raw._quarantine WHERE source_file = ?", [name])
+            con.execute("DELETE FROM raw._quarantine WHERE starts_with(source_file, ?)", [period])
             for i, (inc, errors) in enumerate(quarantine):
-                rows += _write_rows(con, inc, f"incoming_{i}", errors, load_id, name, digest)
+                rows += _write_rows(con, inc, f"incoming_{i}", errors, load_id, name, digest, period)
             seconds = time.perf_counter() - started
             set_aside = [e for _, errors in quarantine for e in errors]
-            con.execute("DELETE FROM raw._loads WHERE source_file = ?", [name])
+            con.execute("DELETE FROM raw._loads WHERE starts_with(source_file, ?)", [period])
             con.execute(
                 "INSERT INTO raw._loads (load_id, source, source_file, content_hash, tables, "
                 "row_count, loaded_at, seconds, quarantined_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -537,14 +551,15 @@ def _write_rows(
     load_id: str,
     name: str,
     digest: str,
+    period: str,
 ) -> int:
-    """Replace the file's rows in raw.<table>; rows with errors go to raw._quarantine with the
-    whole original record, so nothing is lost."""
+    """Replace the period's rows in raw.<table> with the file's; rows with errors go to
+    raw._quarantine with the whole original record, so nothing is lost."""
     table = inc.contract.table
     _ensure_table(con, inc.contract)
     cols = ", ".join(parsed(c) for c in inc.contract.columns)
     bad = sorted({e.row for e in errors})
-    con.execute(f"DELETE FROM raw.{table} WHERE _source_file = ?", [name])
+    con.execute(f"DELETE FROM raw.{table} WHERE starts_with(_source_file, ?)", [period])
     con.execute(
         f"INSERT INTO raw.{table} SELECT {cols}, ?, ?, ?, {ROW} FROM {view} "
         f"WHERE NOT list_contains(?, {ROW}) ORDER BY {ROW}",
@@ -614,6 +629,18 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
     files = landing_files(source, landing)
     if not files:
         raise FileNotFoundError(f"no landing files for {source!r} under {landing / source}")
+    # One file per period folder is current: the last by name. A later file in the same folder
+    # (say npr_tsb_episoder_2019_korrigert.csv) is a resubmission that replaces the period.
+    periods: dict[Path, list[Path]] = {}
+    for path in files:
+        periods.setdefault(path.parent, []).append(path)
+    current = []
+    for _, versions in sorted(periods.items()):
+        versions.sort(key=lambda p: p.name)
+        for old in versions[:-1]:
+            log.info("[%s] %s is superseded by %s", source, relative_name(old, landing), versions[-1].name)
+        current.append(versions[-1])
+    files = current
     results = []
     with connect(warehouse) as con:
         for i, path in enumerate(files, start=1):

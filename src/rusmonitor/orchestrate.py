@@ -45,13 +45,22 @@ def migrate_db() -> None:
     )
 
 
-def load_dag(dag_file: Path | None = None):
+def load_dags() -> dict:
+    """Every DAG defined in the dags/ folder, by dag_id (the files as Airflow parses them)."""
     configure()
-    path = dag_file or DAGS_DIR / f"{DAG_ID}.py"
-    spec = importlib.util.spec_from_file_location(f"rusmonitor_dag_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.pipeline
+    from airflow.sdk import DAG
+
+    dags = {}
+    for path in sorted(DAGS_DIR.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"rusmonitor_dag_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        dags |= {v.dag_id: v for v in vars(module).values() if isinstance(v, DAG)}
+    return dags
+
+
+def load_dag(dag_id: str = DAG_ID):
+    return load_dags()[dag_id]
 
 
 def run_pipeline(migrate: bool = True):

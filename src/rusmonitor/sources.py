@@ -9,4 +9,6 @@ LOADED_SOURCES: tuple[str, ...] = (
     "dodsarsak",
     "brukerplan",
     "kriminalomsorgen",
+    "kartlegging",
+    "pasopp",
 )

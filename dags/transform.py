@@ -1,0 +1,34 @@
+"""
+### rusmonitor_transform
+
+Scheduled on the raw Assets: when any `ingest_<source>` DAG announces new data, rebuild the
+marts with dbt, run the GX mart suite and publish the serving file (Asset `rusmonitor.serving`).
+A failed build or gate leaves the last published version in place.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import pendulum
+from airflow.sdk import chain, dag
+
+from rusmonitor.airflow_tasks import RAW_ASSETS, dbt_build, load_catalog, publish, validate_marts
+
+
+@dag(
+    dag_id="rusmonitor_transform",
+    schedule=reduce(lambda a, b: a | b, RAW_ASSETS.values()),
+    start_date=pendulum.datetime(2024, 1, 1, tz="Europe/Oslo"),
+    catchup=False,
+    max_active_runs=1,
+    max_active_tasks=1,
+    default_args={"retries": 2, "retry_delay": pendulum.duration(seconds=30)},
+    tags=["rusmonitor", "transform"],
+    doc_md=__doc__,
+)
+def rusmonitor_transform():
+    chain(load_catalog(), dbt_build(), validate_marts(), publish())
+
+
+transform = rusmonitor_transform()

@@ -1,0 +1,85 @@
+"""The TaskFlow tasks the DAG files wire together. Each is a thin call into the tested logic of
+this package; heavy imports happen inside the tasks, never when a DAG file is parsed."""
+
+from __future__ import annotations
+
+from airflow.sdk import Asset, task
+
+from rusmonitor.sources import LOADED_SOURCES
+
+# An Asset per source's raw tables (updated by ingest_<source> when new data passes its raw
+# suite) and one for the published serving file.
+RAW_ASSETS = {source: Asset(name=f"rusmonitor.raw.{source}") for source in LOADED_SOURCES}
+SERVING_ASSET = Asset(name="rusmonitor.serving")
+
+
+def fail_on_data_error(func, *args, **kwargs):
+    """Bad data is not a transient error: fail the task without retrying it."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from rusmonitor.load import LoadError
+    from rusmonitor.quality import QualityGateFailed
+    from rusmonitor.transform import DbtFailed
+
+    try:
+        return func(*args, **kwargs)
+    except (LoadError, QualityGateFailed, DbtFailed) as e:
+        raise AirflowFailException(str(e)) from e
+
+
+@task
+def load_catalog() -> int:
+    """Write the indicator catalog (indicators.yml) to raw.catalog_indicators."""
+    from rusmonitor import load
+
+    return load.load_catalog()
+
+
+@task
+def load_source(source: str) -> dict:
+    """Load one source's landing files into raw.<table>; returns what each file did."""
+    from rusmonitor import load
+
+    results = fail_on_data_error(load.load_source, source)
+    return {r.file: f"{r.status} ({r.rows} rows, {len(r.quarantined)} quarantined)" for r in results}
+
+
+@task
+def validate_raw(sources: list[str] | None = None, loaded: dict | None = None) -> dict:
+    """Run the GX raw suites (from the contracts) of these sources; fail if any fails. Given
+    what the load did and nothing changed, skip: no new data, so no Asset event either."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from rusmonitor import quality
+    from rusmonitor.contracts import contracts_for
+
+    if loaded is not None and all(v.startswith("unchanged") for v in loaded.values()):
+        raise AirflowSkipException("no new or changed files: nothing to validate or announce")
+    tables = None if sources is None else [c.table for s in sources for c in contracts_for(s)]
+    results = fail_on_data_error(lambda: quality.gate(quality.validate_raw(tables=tables)))
+    return {r.suite: r.rows for r in results}
+
+
+@task
+def dbt_build() -> dict:
+    """Build and test the dbt project against the warehouse."""
+    from rusmonitor import transform
+
+    return fail_on_data_error(transform.run_dbt, "build")
+
+
+@task
+def validate_marts() -> dict:
+    """Run the GX mart suite (from the catalog); a failure stops publication."""
+    from rusmonitor import quality
+
+    results = fail_on_data_error(lambda: quality.gate(quality.validate_marts()))
+    return {r.suite: r.rows for r in results}
+
+
+@task(outlets=[SERVING_ASSET])
+def publish(**context) -> dict:
+    """Publish the marts to the serving file in one atomic rename."""
+    from rusmonitor import publish as publishing
+
+    return publishing.publish(run_id=context["run_id"])

@@ -1,0 +1,65 @@
+"""The corpus of malformed landing files (tests/fixtures/corpus, built by
+scripts/build_malformed_corpus.py): each gets the error or the quarantine its MANIFEST.csv row
+says, and the rows already in the warehouse stay as they were."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import table_fingerprints
+from rusmonitor.load import LoadError, load_source
+
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+CASES = list(csv.DictReader((CORPUS / "MANIFEST.csv").open(encoding="utf-8")))
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 20
+    assert {c["expect"] for c in CASES} == {"reject", "quarantine"}
+
+
+@pytest.fixture(scope="module")
+def base_warehouse(tmp_path_factory) -> Path:
+    """The valid 2013 extracts of every source in the corpus, loaded once."""
+    root = tmp_path_factory.mktemp("corpus")
+    landing = shutil.copytree(CORPUS / "base", root / "landing")
+    warehouse = root / "base.duckdb"
+    for source in sorted(p.name for p in landing.iterdir()):
+        load_source(source, landing, warehouse)
+    return warehouse
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_malformed_file(case, base_warehouse, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(base_warehouse, warehouse)
+    landing = tmp_path / "landing"
+    target = landing / case["source"] / "2014" / case["file"]
+    target.parent.mkdir(parents=True)
+    shutil.copy(CORPUS / "malformed" / case["file"], target)
+    before = table_fingerprints(warehouse)
+
+    if case["expect"] == "reject":
+        with pytest.raises(LoadError) as err:
+            load_source(case["source"], landing, warehouse)
+        assert case["message"] in str(err.value)
+        assert f"{case['source']}/2014/{case['file']}" in str(err.value)
+        assert table_fingerprints(warehouse) == before  # nothing half-loaded
+        return
+
+    results = load_source(case["source"], landing, warehouse)
+    (result,) = [r for r in results if r.file.endswith(case["file"])]
+    assert len({e.row for e in result.quarantined}) == int(case["quarantined_rows"])
+    assert any(case["message"] in str(e) for e in result.quarantined), result.quarantined
+    after = table_fingerprints(warehouse)
+    # every other table is as it was; this source's tables only gained the new period's rows
+    changed = {t for t in after if after[t] != before.get(t)}
+    assert changed <= {f"raw.{t}" for t in _tables_of(case["source"])} | {"raw._loads", "raw._quarantine"}
+
+
+def _tables_of(source: str) -> list[str]:
+    from rusmonitor.contracts import contracts_for
+
+    return [c.table for c in contracts_for(source)]
