@@ -79,6 +79,19 @@ def pipeline(session_root: Path, default_landing: Path, airflow_db) -> dict[str,
     return paths
 
 
+@pytest.fixture()
+def copied(pipeline, tmp_path):
+    """A copy of the session's landing folder, warehouse and serving file, to break."""
+    paths = {
+        "landing": shutil.copytree(pipeline["landing"], tmp_path / "landing"),
+        "warehouse": tmp_path / "warehouse.duckdb",
+        "serving": tmp_path / "serving.duckdb",
+    }
+    shutil.copy(pipeline["warehouse"], paths["warehouse"])
+    shutil.copy(pipeline["serving"], paths["serving"])
+    return paths
+
+
 def table_fingerprints(db: Path, schemas: tuple[str, ...] | None = None) -> dict[str, tuple[int, int]]:
     """Row count and an order-independent content hash of every table in the file."""
     out = {}
@@ -95,8 +108,3 @@ def table_fingerprints(db: Path, schemas: tuple[str, ...] | None = None) -> dict
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
-    return dst

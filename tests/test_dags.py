@@ -1,10 +1,7 @@
 """The DAG files: they parse, one ingest DAG per source announces new data as an Asset, and the
 transform DAG scheduled on those Assets rebuilds and publishes. Real dag.test() runs."""
 
-import shutil
-
 import pandas as pd
-import pytest
 
 from conftest import file_digest, pipeline_paths
 from rusmonitor.orchestrate import load_dags
@@ -43,18 +40,6 @@ def _asset_events(name: str) -> int:
             .filter(AssetModel.name == name)
             .count()
         )
-
-
-@pytest.fixture()
-def copied(pipeline, tmp_path):
-    paths = {
-        "landing": shutil.copytree(pipeline["landing"], tmp_path / "landing"),
-        "warehouse": tmp_path / "warehouse.duckdb",
-        "serving": tmp_path / "serving.duckdb",
-    }
-    shutil.copy(pipeline["warehouse"], paths["warehouse"])
-    shutil.copy(pipeline["serving"], paths["serving"])
-    return paths
 
 
 def test_ingest_announces_new_data_and_transform_publishes_it(copied):

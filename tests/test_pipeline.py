@@ -1,7 +1,6 @@
 """The Airflow DAG, run for real with dag.test(): reference figures, idempotency, gates."""
 
 import csv
-import shutil
 
 import duckdb
 import pandas as pd
@@ -127,19 +126,6 @@ def test_second_run_over_the_same_files_changes_nothing(pipeline):
     after = table_fingerprints(pipeline["serving"], ("main",))
     served.pop("main.publish_info"), after.pop("main.publish_info")
     assert after == served
-
-
-@pytest.fixture()
-def copied(pipeline, tmp_path):
-    """A copy of the session's landing folder, warehouse and serving file, to break."""
-    paths = {
-        "landing": shutil.copytree(pipeline["landing"], tmp_path / "landing"),
-        "warehouse": tmp_path / "warehouse.duckdb",
-        "serving": tmp_path / "serving.duckdb",
-    }
-    shutil.copy(pipeline["warehouse"], paths["warehouse"])
-    shutil.copy(pipeline["serving"], paths["serving"])
-    return paths
 
 
 def test_malformed_file_fails_its_load_and_keeps_the_data(copied):

@@ -36,6 +36,7 @@ from rusmonitor.contracts import (
     SAMDATA_PRICE_INDEX,
     SAMDATA_TSB_ACTIVITY,
     SSB_POPULATION,
+    UNGDATA_RESPONSES,
     Column,
     Contract,
 )
@@ -334,6 +335,7 @@ CSV_SOURCES = {
     "kriminalomsorgen": (KRIMINALOMSORGEN_MEASURES, False),
     "kartlegging": (KARTLEGGING_CLIENTS, False),
     "pasopp": (PASOPP_RESPONDENTS, False),
+    "ungdata": (UNGDATA_RESPONSES, False),
 }
 LANDING_PATTERNS = {source: "*.csv" for source in CSV_SOURCES} | {
     "samdata": "*.xlsx",

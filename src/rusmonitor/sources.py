@@ -11,4 +11,5 @@ LOADED_SOURCES: tuple[str, ...] = (
     "kriminalomsorgen",
     "kartlegging",
     "pasopp",
+    "ungdata",
 )
