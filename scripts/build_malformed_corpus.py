@@ -55,7 +55,7 @@ def extracts(year: int, into: Path) -> dict[str, Path]:
                 _shrink_csv(target, KEEP[source])
             elif source == "ssb_population":
                 _shrink_jsonstat(target)
-            out[source] = target
+            out.setdefault(source, target)  # NPR's first file is its TSB episodes
     return out
 
 
@@ -92,7 +92,8 @@ def main() -> None:
         return bad / name
 
     def npr(name, expect, message, edit=None, quarantined=0, text=None, raw=None):
-        path = case(name, "npr", expect, message, quarantined)
+        # the name tells the loader which NPR extract it is (TSB episodes)
+        path = case(name.replace("npr_", "npr_tsb_episoder_", 1), "npr", expect, message, quarantined)
         path.parent.mkdir(parents=True, exist_ok=True)
         if raw is not None:
             path.write_bytes(raw)
@@ -107,7 +108,7 @@ def main() -> None:
     npr(
         "npr_missing_column.csv",
         "reject",
-        "'fritt_behandlingsvalg': missing column",
+        "'tidspresisjon': missing column",
         edit=lambda r: [row.pop() for row in r],
     )
     npr(

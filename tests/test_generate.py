@@ -57,3 +57,33 @@ def test_national_totals_are_calibrated(default_landing):
 
 def test_parse_years():
     assert parse_years("2010-2012,2014") == [2010, 2011, 2012, 2014]
+
+
+def test_detox_stays_are_followed_by_treatment_as_calibrated(default_landing):
+    """About a third of the detox stays (with times) have a TSB treatment start for the same
+    person within 24 hours of discharge; a few rows carry dates only and say so."""
+    import duckdb
+
+    npr = default_landing / "npr" / "2014"
+    with duckdb.connect() as con:
+        share, dates_only = con.execute(f"""
+            with stays as (
+                select pasient_lopenr, tidspresisjon,
+                       strptime(utskrevet_dato || ' ' || utskrevet_tid, '%Y-%m-%d %H:%M') as discharged
+                from read_csv('{npr}/npr_avrusning_2014.csv', delim=';', all_varchar=true)
+            ),
+            starts as (
+                select pasient_lopenr,
+                       strptime(behandling_start || ' ' || behandling_start_tid, '%Y-%m-%d %H:%M') as started
+                from read_csv('{npr}/npr_tsb_episoder_2014.csv', delim=';', all_varchar=true)
+                where tidspresisjon = 'minutt'
+            )
+            select avg((exists (select 1 from starts t where t.pasient_lopenr = s.pasient_lopenr
+                        and t.started >= s.discharged
+                        and t.started < s.discharged + interval 24 hours))::int)
+                       filter (where s.tidspresisjon = 'minutt'),
+                   avg((s.tidspresisjon = 'dag')::int)
+            from stays s
+        """).fetchall()[0]
+    assert 0.30 < share < 0.40
+    assert 0.01 < dates_only < 0.10

@@ -282,3 +282,22 @@ def test_a_resubmitted_period_in_a_new_file_replaces_exactly_that_period(loaded)
     }
     load_source("is_24_8", landing, warehouse)  # and again: nothing changes
     assert table_fingerprints(warehouse) == after
+
+
+def test_two_kinds_of_extract_in_one_period_replace_only_themselves(loaded):
+    """NPR delivers TSB episodes and detox stays in the same period folder: resubmitting the
+    detox stays leaves the episodes alone."""
+    landing, warehouse = loaded
+    detox = landing / "npr" / "2014" / "npr_avrusning_2014.csv"
+    lines = detox.read_text(encoding="utf-8").splitlines()
+    detox.with_name("npr_avrusning_2014_korrigert.csv").write_text(
+        "\n".join(lines[:-5]) + "\n", encoding="utf-8"
+    )
+    before = table_fingerprints(warehouse)
+    results = load_source("npr", landing, warehouse)
+    assert {r.file: r.status for r in results if r.status != "unchanged"} == {
+        "npr/2014/npr_avrusning_2014_korrigert.csv": "replaced"
+    }
+    after = table_fingerprints(warehouse)
+    assert after["raw.npr_tsb_episodes"] == before["raw.npr_tsb_episodes"]
+    assert after["raw.npr_detox_stays"][0] == before["raw.npr_detox_stays"][0] - 5

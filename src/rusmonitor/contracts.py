@@ -52,6 +52,8 @@ class Contract:
 
 
 MUNICIPALITY = r"\d{4}"
+# a time of day, HH:MM (a non-capturing group: GX warns on capturing ones)
+HHMM = r"(?:[01]\d|2[0-3]):[0-5]\d"
 
 NPR_TSB_EPISODES = Contract(
     source="npr",
@@ -87,6 +89,72 @@ NPR_TSB_EPISODES = Contract(
         Column("hovedtilstand", "varchar", "main condition, ICD-10", pattern=r"F1\d\.\d"),
         Column(
             "fritt_behandlingsvalg", "integer", "treated under free choice (1) or not (0)", allowed=("0", "1")
+        ),
+        Column(
+            "behandling_start_tid",
+            "varchar",
+            "time of treatment start (HH:MM)",
+            nullable=True,
+            pattern=HHMM,
+        ),
+        Column(
+            "episode_slutt_tid",
+            "varchar",
+            "time of episode end (HH:MM)",
+            nullable=True,
+            pattern=HHMM,
+        ),
+        Column(
+            "tidspresisjon", "varchar", "minutt: times recorded; dag: dates only", allowed=("minutt", "dag")
+        ),
+    ),
+)
+
+NPR_DETOX_STAYS = Contract(
+    source="npr",
+    table="npr_detox_stays",
+    description="NPR: one row per detox (avrusning) stay, with admission and discharge date and "
+    "time, and where the patient was discharged to.",
+    grain="one row per detox stay, by year of discharge",
+    key=("opphold_id",),
+    file_format="CSV, ';'-separated, UTF-8, header row, ISO dates, times HH:MM",
+    columns=(
+        Column("opphold_id", "varchar", "stay key", pattern=r"A\d{4}-\d{7}"),
+        Column("pasient_lopenr", "varchar", "pseudonymous person key", pattern=r"P\d{7}"),
+        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
+        Column("fodselsar", "integer", "year of birth", min=1900, max=2024),
+        Column(
+            "bostedskommune",
+            "varchar",
+            "municipality of residence, code at discharge",
+            pattern=r"\d{4}",
+            valid_in_year_of="utskrevet_dato",
+        ),
+        Column("rapporteringsenhet", "varchar", "reporting health trust"),
+        Column("innskrevet_dato", "date", "admission date"),
+        Column(
+            "innskrevet_tid",
+            "varchar",
+            "admission time (HH:MM)",
+            nullable=True,
+            pattern=HHMM,
+        ),
+        Column("utskrevet_dato", "date", "discharge date"),
+        Column(
+            "utskrevet_tid",
+            "varchar",
+            "discharge time (HH:MM)",
+            nullable=True,
+            pattern=HHMM,
+        ),
+        Column(
+            "tidspresisjon", "varchar", "minutt: times recorded; dag: dates only", allowed=("minutt", "dag")
+        ),
+        Column(
+            "utskrevet_til",
+            "varchar",
+            "discharged to",
+            allowed=("hjem", "annen_institusjon", "dod", "utland"),
         ),
     ),
 )
@@ -404,6 +472,7 @@ CONTRACTS: dict[str, Contract] = {
     c.table: c
     for c in (
         NPR_TSB_EPISODES,
+        NPR_DETOX_STAYS,
         IS_24_8_FTE,
         SAMDATA_OPERATING_COSTS,
         SAMDATA_PRICE_INDEX,

@@ -457,13 +457,94 @@ def npr_episodes(seed: int, year: int) -> pd.DataFrame:
     out.loc[rng.random(n) < 0.02, "vurdering_dato"] = ""
     if year == max(TSB_PATIENTS):
         out.loc[end > np.datetime64(f"{year}-12-31"), "episode_slutt"] = ""
+    # The register records the time of day too; some units report dates only, and the row says
+    # so (tidspresisjon 'dag'). A stream of its own keeps the calibrated draws above unchanged.
+    clock = np.random.default_rng([seed, SOURCE_IDS["npr"], year, 2])
+    outpatient_minutes = 8 * 60 + 15 * clock.integers(0, 32, n)  # 08:00-15:45
+    start_minutes = np.where(level == 3, outpatient_minutes, clock.integers(0, 24 * 60, n))
+    end_minutes = clock.integers(0, 24 * 60, n)
+    out["behandling_start_tid"] = [f"{m // 60:02d}:{m % 60:02d}" for m in start_minutes]
+    out["episode_slutt_tid"] = [f"{m // 60:02d}:{m % 60:02d}" for m in end_minutes]
+    out.loc[out.episode_slutt == "", "episode_slutt_tid"] = ""
+    dates_only = clock.random(n) < 0.03
+    out["tidspresisjon"] = np.where(dates_only, "dag", "minutt")
+    out.loc[dates_only, ["behandling_start_tid", "episode_slutt_tid"]] = ""
     return out.sort_values(["behandling_start", "episode_id"], kind="stable").reset_index(drop=True)
 
 
-def write_npr(seed: int, year: int, out: Path) -> Path:
+# Detox (avrusning) stays and what follows them (seed 001: treatment within 24 hours of
+# discharge is the Stockholm model's promise). About a third of the stays here are followed by
+# a TSB treatment start within 24 hours.
+DETOX_STAYS = 9_000
+DETOX_FOLLOWED_24H = 0.35
+
+
+def npr_detox_stays(seed: int, year: int, episodes: pd.DataFrame) -> pd.DataFrame:
+    """Detox stays of the year, built backwards from the persons' next treatment start so the
+    gap from discharge to the next contact is known; some persons never come back."""
+    rng = np.random.default_rng([seed, SOURCE_IDS["npr"], year, 3])
+    timed = episodes[episodes.tidspresisjon == "minutt"]
+    picks = timed.iloc[np.sort(rng.choice(len(timed), size=DETOX_STAYS, replace=False))]
+    start = pd.to_datetime(picks.behandling_start + " " + picks.behandling_start_tid).to_numpy()
+    followed = rng.random(DETOX_STAYS) < DETOX_FOLLOWED_24H
+    gap_minutes = np.where(
+        followed,
+        rng.integers(30, 23 * 60, DETOX_STAYS),
+        rng.integers(2 * 24 * 60, 120 * 24 * 60, DETOX_STAYS),
+    )
+    discharge = start - gap_minutes.astype("timedelta64[m]")
+    admission = discharge - rng.integers(3 * 24 * 60, 10 * 24 * 60, DETOX_STAYS).astype("timedelta64[m]")
+    stays = pd.DataFrame(
+        {
+            "pasient_lopenr": picks.pasient_lopenr.to_numpy(),
+            "kjonn": picks.kjonn.to_numpy(),
+            "fodselsar": picks.fodselsar.to_numpy(),
+            "bostedskommune": picks.bostedskommune.to_numpy(),
+            "rapporteringsenhet": picks.rapporteringsenhet.to_numpy(),
+            "innskrevet": admission,
+            "utskrevet": discharge,
+        }
+    )
+    stays = stays[pd.to_datetime(stays.utskrevet).dt.year == year].reset_index(drop=True)
+    n = len(stays)
+    stays["utskrevet_til"] = rng.choice(
+        ["hjem", "annen_institusjon", "dod", "utland"], size=n, p=[0.80, 0.185, 0.01, 0.005]
+    )
+    dates_only = rng.random(n) < 0.05
+    stays["tidspresisjon"] = np.where(dates_only, "dag", "minutt")
+    fmt_in = pd.to_datetime(stays.innskrevet)
+    fmt_out = pd.to_datetime(stays.utskrevet)
+    stays["innskrevet_dato"] = fmt_in.dt.strftime("%Y-%m-%d")
+    stays["innskrevet_tid"] = np.where(dates_only, "", fmt_in.dt.strftime("%H:%M"))
+    stays["utskrevet_dato"] = fmt_out.dt.strftime("%Y-%m-%d")
+    stays["utskrevet_tid"] = np.where(dates_only, "", fmt_out.dt.strftime("%H:%M"))
+    stays = stays.sort_values(["utskrevet_dato", "utskrevet_tid", "pasient_lopenr"], kind="stable")
+    stays.insert(0, "opphold_id", [f"A{year}-{i:07d}" for i in range(1, n + 1)])
+    return stays[
+        [
+            "opphold_id",
+            "pasient_lopenr",
+            "kjonn",
+            "fodselsar",
+            "bostedskommune",
+            "rapporteringsenhet",
+            "innskrevet_dato",
+            "innskrevet_tid",
+            "utskrevet_dato",
+            "utskrevet_tid",
+            "tidspresisjon",
+            "utskrevet_til",
+        ]
+    ].reset_index(drop=True)
+
+
+def write_npr(seed: int, year: int, out: Path) -> list[Path]:
+    episodes = npr_episodes(seed, year)
     path = out / "npr" / str(year) / f"npr_tsb_episoder_{year}.csv"
-    _write_csv(npr_episodes(seed, year), path)
-    return path
+    _write_csv(episodes, path)
+    detox = out / "npr" / str(year) / f"npr_avrusning_{year}.csv"
+    _write_csv(npr_detox_stays(seed, year, episodes), detox)
+    return [path, detox]
 
 
 # ---------------------------------------------------------------- Samdata
@@ -1108,9 +1189,11 @@ def generate(
         if not years_here:
             continue
         for year in years_here:
-            written.append(WRITERS[source](seed, year, out))
+            paths = WRITERS[source](seed, year, out)
+            paths = paths if isinstance(paths, list) else [paths]
+            written += paths
             if (source, year) in CORRECTED_PERIODS:
-                written.append(write_correction(seed, source, written[-1]))
+                written.append(write_correction(seed, source, paths[0]))
         log.info(
             "generated %s for %d-%d in %.1f s",
             source,

@@ -11,6 +11,7 @@ column, and nothing already in the warehouse changes.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
 import json
 import logging
@@ -30,6 +31,7 @@ from rusmonitor.contracts import (
     IS_24_8_FTE,
     KARTLEGGING_CLIENTS,
     KRIMINALOMSORGEN_MEASURES,
+    NPR_DETOX_STAYS,
     NPR_TSB_EPISODES,
     PASOPP_RESPONDENTS,
     SAMDATA_OPERATING_COSTS,
@@ -317,7 +319,8 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
     if path.stat().st_size == 0:
         raise LoadError(str(path), f"{path}: the file is empty")
     if source in CSV_SOURCES:
-        contract, decimal_comma = CSV_SOURCES[source]
+        kind = file_kind(source, path)
+        _, contract, decimal_comma = next(k for k in CSV_SOURCES[source] if k[0] == kind)
         return [_read_csv(path, contract, decimal_comma=decimal_comma)]
     if source == "samdata":
         return _read_samdata(path)
@@ -326,25 +329,38 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
     raise ValueError(f"unknown source {source!r}")
 
 
-# CSV sources: the contract of their files and whether numbers use a decimal comma
-CSV_SOURCES = {
-    "npr": (NPR_TSB_EPISODES, False),
-    "is_24_8": (IS_24_8_FTE, True),
-    "dodsarsak": (DODSARSAK_DRUG_DEATHS, False),
-    "brukerplan": (BRUKERPLAN_USERS, False),
-    "kriminalomsorgen": (KRIMINALOMSORGEN_MEASURES, False),
-    "kartlegging": (KARTLEGGING_CLIENTS, False),
-    "pasopp": (PASOPP_RESPONDENTS, False),
-    "ungdata": (UNGDATA_RESPONSES, False),
+# CSV sources: per kind of file, its name pattern, contract and whether numbers use a decimal
+# comma. A source may deliver several kinds (NPR: TSB episodes and detox stays).
+CSV_SOURCES: dict[str, list[tuple[str, Contract, bool]]] = {
+    "npr": [
+        ("npr_tsb_episoder_*.csv", NPR_TSB_EPISODES, False),
+        ("npr_avrusning_*.csv", NPR_DETOX_STAYS, False),
+    ],
+    "is_24_8": [("*.csv", IS_24_8_FTE, True)],
+    "dodsarsak": [("*.csv", DODSARSAK_DRUG_DEATHS, False)],
+    "brukerplan": [("*.csv", BRUKERPLAN_USERS, False)],
+    "kriminalomsorgen": [("*.csv", KRIMINALOMSORGEN_MEASURES, False)],
+    "kartlegging": [("*.csv", KARTLEGGING_CLIENTS, False)],
+    "pasopp": [("*.csv", PASOPP_RESPONDENTS, False)],
+    "ungdata": [("*.csv", UNGDATA_RESPONSES, False)],
 }
-LANDING_PATTERNS = {source: "*.csv" for source in CSV_SOURCES} | {
-    "samdata": "*.xlsx",
-    "ssb_population": "*.json",
-}
+OTHER_PATTERNS = {"samdata": "*.xlsx", "ssb_population": "*.json"}
+
+
+def file_kind(source: str, path: Path) -> str:
+    """Which kind of extract a landing file is, from its name (the pattern it matches)."""
+    if source in CSV_SOURCES:
+        for pattern, _, _ in CSV_SOURCES[source]:
+            if fnmatch.fnmatch(path.name, pattern):
+                return pattern
+        kinds = ", ".join(p for p, _, _ in CSV_SOURCES[source])
+        raise LoadError(str(path), f"{path}: the name matches no extract of {source!r} ({kinds})")
+    return OTHER_PATTERNS[source]
 
 
 def landing_files(source: str, landing: Path) -> list[Path]:
-    return sorted((landing / source).glob(f"*/{LANDING_PATTERNS[source]}"))
+    kinds = [p for p, _, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
+    return sorted({f for kind in kinds for f in (landing / source).glob(f"*/{kind}")})
 
 
 # ---------------------------------------------------------------- contract checks
@@ -458,6 +474,7 @@ CREATE TABLE IF NOT EXISTS raw._loads (
     load_id VARCHAR, source VARCHAR, source_file VARCHAR PRIMARY KEY, content_hash VARCHAR,
     tables VARCHAR, row_count BIGINT, loaded_at TIMESTAMP, seconds DOUBLE);
 ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS quarantined_rows BIGINT DEFAULT 0;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS period VARCHAR;
 CREATE TABLE IF NOT EXISTS raw._quarantine (
     load_id VARCHAR, source VARCHAR, table_name VARCHAR, source_file VARCHAR,
     row_number BIGINT, location VARCHAR, column_name VARCHAR, value VARCHAR, reason VARCHAR,
@@ -493,15 +510,20 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
     name = relative_name(path, landing)
     digest = file_hash(path)
     load_id = f"{source}-{digest[:16]}"
-    # The file replaces whatever its period (its folder, source/<year>/) held before: a rerun of
-    # the same file changes nothing, a resubmitted file replaces exactly that period.
-    period = name.rsplit("/", 1)[0] + "/" if "/" in name else name
+    # The file replaces whatever its period held before: a period is one kind of extract in one
+    # folder (source/<year>/). A rerun of the same file changes nothing; a resubmitted file
+    # replaces exactly that period.
+    folder = name.rsplit("/", 1)[0] if "/" in name else ""
+    period = f"{folder}:{file_kind(source, path)}"
     # fetchall: DuckDB keeps a half-read result open on the connection after fetchone()
     prior = con.execute(
-        "SELECT source_file, content_hash FROM raw._loads WHERE starts_with(source_file, ?)", [period]
+        "SELECT source_file, content_hash FROM raw._loads WHERE period = ? "
+        "OR (period IS NULL AND source_file = ?)",
+        [period, name],
     ).fetchall()
     if prior == [(name, digest)]:
         return LoadResult(source, name, "unchanged", 0, load_id)
+    replaced = sorted({p[0] for p in prior} | {name})
 
     incoming = read_landing_file(source, path)
     quarantine: list[tuple[Incoming, list[RowError]]] = []
@@ -513,15 +535,16 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
         rows = 0
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute("DELETE FROM raw._quarantine WHERE starts_with(source_file, ?)", [period])
+            con.execute("DELETE FROM raw._quarantine WHERE list_contains(?, source_file)", [replaced])
             for i, (inc, errors) in enumerate(quarantine):
-                rows += _write_rows(con, inc, f"incoming_{i}", errors, load_id, name, digest, period)
+                rows += _write_rows(con, inc, f"incoming_{i}", errors, load_id, name, digest, replaced)
             seconds = time.perf_counter() - started
             set_aside = [e for _, errors in quarantine for e in errors]
-            con.execute("DELETE FROM raw._loads WHERE starts_with(source_file, ?)", [period])
+            con.execute("DELETE FROM raw._loads WHERE list_contains(?, source_file)", [replaced])
             con.execute(
                 "INSERT INTO raw._loads (load_id, source, source_file, content_hash, tables, "
-                "row_count, loaded_at, seconds, quarantined_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "row_count, loaded_at, seconds, quarantined_rows, period) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     load_id,
                     source,
@@ -532,6 +555,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
                     dt.datetime.now(dt.UTC).replace(tzinfo=None),
                     seconds,
                     len({(e.where, e.row) for e in set_aside}),
+                    period,
                 ],
             )
             con.execute("COMMIT")
@@ -553,7 +577,7 @@ def _write_rows(
     load_id: str,
     name: str,
     digest: str,
-    period: str,
+    replaced: list[str],
 ) -> int:
     """Replace the period's rows in raw.<table> with the file's; rows with errors go to
     raw._quarantine with the whole original record, so nothing is lost."""
@@ -561,7 +585,7 @@ def _write_rows(
     _ensure_table(con, inc.contract)
     cols = ", ".join(parsed(c) for c in inc.contract.columns)
     bad = sorted({e.row for e in errors})
-    con.execute(f"DELETE FROM raw.{table} WHERE starts_with(_source_file, ?)", [period])
+    con.execute(f"DELETE FROM raw.{table} WHERE list_contains(?, _source_file)", [replaced])
     con.execute(
         f"INSERT INTO raw.{table} SELECT {cols}, ?, ?, ?, {ROW} FROM {view} "
         f"WHERE NOT list_contains(?, {ROW}) ORDER BY {ROW}",
@@ -633,9 +657,9 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
         raise FileNotFoundError(f"no landing files for {source!r} under {landing / source}")
     # One file per period folder is current: the last by name. A later file in the same folder
     # (say npr_tsb_episoder_2019_korrigert.csv) is a resubmission that replaces the period.
-    periods: dict[Path, list[Path]] = {}
+    periods: dict[tuple[Path, str], list[Path]] = {}
     for path in files:
-        periods.setdefault(path.parent, []).append(path)
+        periods.setdefault((path.parent, file_kind(source, path)), []).append(path)
     current = []
     for _, versions in sorted(periods.items()):
         versions.sort(key=lambda p: p.name)

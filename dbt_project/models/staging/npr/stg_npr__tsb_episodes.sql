@@ -40,6 +40,10 @@ renamed as (
         cast(vurdering_dato as date) as assessment_date,
         cast(behandling_start as date) as treatment_start_date,
         cast(episode_slutt as date) as episode_end_date,
+        -- date and time where the register has the time (time_precision 'minutt')
+        cast(behandling_start as date) + cast(behandling_start_tid as time) as treatment_start_at,
+        cast(episode_slutt as date) + cast(episode_slutt_tid as time) as episode_end_at,
+        cast(tidspresisjon as varchar) as time_precision,
 
         ----------  lineage
         _load_id as load_id,
