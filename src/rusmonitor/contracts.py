@@ -55,6 +55,24 @@ MUNICIPALITY = r"\d{4}"
 # a time of day, HH:MM (a non-capturing group: GX warns on capturing ones)
 HHMM = r"(?:[01]\d|2[0-3]):[0-5]\d"
 
+
+def _npr_person_columns(year_of: str) -> tuple[Column, ...]:
+    """Who the NPR row is about; every NPR extract starts with these (after its own key)."""
+    return (
+        Column("pasient_lopenr", "varchar", "pseudonymous person key", pattern=r"P\d{7}"),
+        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
+        Column("fodselsar", "integer", "year of birth", min=1900, max=2024),
+        Column(
+            "bostedskommune",
+            "varchar",
+            f"municipality of residence, code valid at {year_of}",
+            pattern=MUNICIPALITY,
+            valid_in_year_of=year_of,
+        ),
+        Column("rapporteringsenhet", "varchar", "reporting health trust"),
+    )
+
+
 NPR_TSB_EPISODES = Contract(
     source="npr",
     table="npr_tsb_episodes",
@@ -65,17 +83,7 @@ NPR_TSB_EPISODES = Contract(
     file_format="CSV, ';'-separated, UTF-8, header row, ISO dates (YYYY-MM-DD)",
     columns=(
         Column("episode_id", "varchar", "episode key", pattern=r"E\d{4}-\d{7}"),
-        Column("pasient_lopenr", "varchar", "pseudonymous person key", pattern=r"P\d{7}"),
-        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
-        Column("fodselsar", "integer", "year of birth", min=1900, max=2024),
-        Column(
-            "bostedskommune",
-            "varchar",
-            "municipality of residence, code valid at treatment start",
-            pattern=MUNICIPALITY,
-            valid_in_year_of="behandling_start",
-        ),
-        Column("rapporteringsenhet", "varchar", "reporting health trust (treating HF)"),
+        *_npr_person_columns(year_of="behandling_start"),
         Column("henvisning_mottatt", "date", "referral received"),
         Column("vurdering_dato", "date", "referral assessed", nullable=True),
         Column("behandling_start", "date", "treatment start"),
@@ -120,17 +128,7 @@ NPR_DETOX_STAYS = Contract(
     file_format="CSV, ';'-separated, UTF-8, header row, ISO dates, times HH:MM",
     columns=(
         Column("opphold_id", "varchar", "stay key", pattern=r"A\d{4}-\d{7}"),
-        Column("pasient_lopenr", "varchar", "pseudonymous person key", pattern=r"P\d{7}"),
-        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
-        Column("fodselsar", "integer", "year of birth", min=1900, max=2024),
-        Column(
-            "bostedskommune",
-            "varchar",
-            "municipality of residence, code at discharge",
-            pattern=r"\d{4}",
-            valid_in_year_of="utskrevet_dato",
-        ),
-        Column("rapporteringsenhet", "varchar", "reporting health trust"),
+        *_npr_person_columns(year_of="utskrevet_dato"),
         Column("innskrevet_dato", "date", "admission date"),
         Column(
             "innskrevet_tid",
