@@ -3,9 +3,10 @@
 Each file is read as text, checked against its contract (contracts.py) and only then written, in
 one transaction, with load metadata on every row (_load_id, _source_file, _content_hash,
 _row_number). A file already loaded with the same content is skipped, so reruns change nothing; a
-file whose content changed (a resubmitted period) replaces exactly the rows it loaded before.
-A file that breaks its contract is rejected whole with an error naming the file, the row and the
-column, and nothing already in the warehouse changes.
+file whose content changed, or a later file of the same kind in the period's folder (a
+resubmission), replaces exactly that period. Rows that break the contract go to raw._quarantine
+with file, row, column, reason and the whole record; a file wrong as a whole is rejected with an
+error naming the file, the row and the column, and nothing in the warehouse changes.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import pandas as pd
 from rusmonitor import catalog
 from rusmonitor.contracts import (
     BRUKERPLAN_USERS,
-    CONTRACTS,
     DODSARSAK_DRUG_DEATHS,
     IS_24_8_FTE,
     KARTLEGGING_CLIENTS,
@@ -443,7 +443,7 @@ def _violations_sql(inc: Incoming, view: str) -> str:
 
 
 def contract_violations(
-    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, view: str = "incoming"
+    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, view: str
 ) -> tuple[list[RowError], int]:
     """Rows that break the contract, one RowError per row and column, and the number of rows.
 
@@ -702,7 +702,3 @@ def load_catalog(warehouse: Path | None = None) -> int:
         con.execute("CREATE OR REPLACE TABLE raw.catalog_indicators AS SELECT * FROM catalog_frame")
         con.unregister("catalog_frame")
     return len(frame)
-
-
-def raw_table_names() -> list[str]:
-    return list(CONTRACTS)

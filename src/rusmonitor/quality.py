@@ -23,25 +23,23 @@ from rusmonitor.settings import DBT_PROJECT_DIR, warehouse_path
 
 log = logging.getLogger(__name__)
 
-MART_COLUMNS = [
-    "indicator_id",
-    "year",
-    "geo_level",
-    "geo_code",
-    "geo_name",
-    "sex",
-    "age_group",
-    "breakdown",
-    "numerator",
-    "denominator",
-    "value",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "suppression_reason",
-    "target_status",
-]
-MART_KEY = ["indicator_id", "year", "geo_level", "geo_code", "sex", "age_group", "breakdown"]
+MART_YAML = DBT_PROJECT_DIR / "models" / "marts" / "mart_indicator_values.yml"
+
+
+def mart_contract() -> tuple[list[str], list[str]]:
+    """The public columns (in order) and the key of the long mart, from its dbt model contract:
+    one definition for dbt, GX and publication."""
+    doc = yaml.safe_load(MART_YAML.read_text(encoding="utf-8"))
+    model = next(m for m in doc["models"] if m["name"] == "mart_indicator_values")
+    columns = [c["name"] for c in model["columns"]]
+    key = next(
+        t["unique_combination"]["arguments"]["columns"]
+        for t in model["data_tests"]
+        if isinstance(t, dict) and "unique_combination" in t
+    )
+    return columns, key
+
+
 # Plausible ranges by catalog unit, for kinds whose value is a level rather than a change.
 UNIT_RANGES = {"percent": (0, 100), "days": (0, 365)}
 
@@ -139,9 +137,10 @@ def mart_expectations(years: list[int]) -> list:
     person_count = Column("is_person_count") == True  # noqa: E712
     ids = [i["id"] for i in catalog.indicators()]
     published = published_indicators()
+    columns, key = mart_contract()
     out = [
-        gxe.ExpectTableColumnsToMatchOrderedList(column_list=MART_COLUMNS),
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=MART_KEY),
+        gxe.ExpectTableColumnsToMatchOrderedList(column_list=columns),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=key),
         gxe.ExpectColumnValuesToBeInSet(column="indicator_id", value_set=ids),
         gxe.ExpectColumnDistinctValuesToContainSet(column="indicator_id", value_set=published),
         gxe.ExpectColumnValuesToBeInSet(
