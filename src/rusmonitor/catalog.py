@@ -14,8 +14,29 @@ import yaml
 
 from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH
 
-# Units whose numerator counts persons: disclosure control applies to them.
-PERSON_UNITS = {"persons"}
+# Units whose count is a count of persons (a death, a sentence is one person's).
+PERSON_UNITS = {"persons", "deaths", "sentences"}
+# Rates whose numerator is not persons (FTEs per inhabitants).
+NON_PERSON_RATES = {"municipal_fte_per_10k"}
+# Cells whose person counts are at or below this are hidden unless the catalog sets its own
+# `suppression_limit` on an indicator (Kommunehelsa's default: 1-4 hidden, 0 shown).
+DEFAULT_SUPPRESSION_LIMIT = 4
+
+
+def numerator_counts_persons(ind: dict[str, Any]) -> bool:
+    """Shares count persons (users, patients, respondents, referrals, discharges) in their
+    numerator, rates the patients or deaths of an area; counts do when their unit is persons."""
+    if ind["kind"] == "share":
+        return True
+    if ind["kind"] == "rate":
+        return ind["id"] not in NON_PERSON_RATES
+    return ind["kind"] == "count" and ind["unit"] in PERSON_UNITS
+
+
+def denominator_counts_persons(ind: dict[str, Any]) -> bool:
+    """A share's denominator, and the persons a mean or median is taken over, are person counts;
+    a rate's population is public and a difference has none."""
+    return ind["kind"] in ("share", "mean", "median")
 
 
 def _fix_norwegian_keys(node: Any) -> Any:
@@ -77,7 +98,9 @@ def indicator_rows() -> list[dict[str, Any]]:
                 "seed_ref": ind.get("seed_ref"),
                 "notes": ind.get("notes"),
                 "priority": ind["priority"],
-                "is_person_count": ind["unit"] in PERSON_UNITS,
+                "is_person_count": numerator_counts_persons(ind),
+                "is_denominator_person_count": denominator_counts_persons(ind),
+                "suppression_limit": ind.get("suppression_limit", DEFAULT_SUPPRESSION_LIMIT),
                 "baselines_json": json.dumps(ind.get("baselines", []), ensure_ascii=False),
             }
         )

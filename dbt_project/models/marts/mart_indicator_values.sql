@@ -1,18 +1,24 @@
--- The long public mart (DESIGN.md): one row per indicator x year x place x breakdown, with
--- disclosure control and the target status applied. Published to the serving file.
-{% set indicator_models = [] %}
-{% for indicator_id in var('published_indicators') %}
-    {% do indicator_models.append('ind_' ~ indicator_id) %}
-{% endfor %}
-
+-- The long public mart (DESIGN.md): one row per indicator x year x place x sex x age group x
+-- breakdown, with 95 % intervals, disclosure control applied and the target status. Hidden
+-- cells keep their denominator only where it is not itself a small count; intervals, which
+-- would give the numerator away, are hidden with the value. Published to the serving file.
 with
 
-unioned as (
+value_rows as (
 
-    {% for model in indicator_models %}
-    select * from {{ ref(model) }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('int_indicator_values_unioned') }}
+
+),
+
+intervals as (
+
+    select * from {{ ref('int_indicator_intervals') }}
+
+),
+
+disclosure as (
+
+    select * from {{ ref('int_indicator_disclosure') }}
 
 ),
 
@@ -28,79 +34,49 @@ geo_units as (
 
 ),
 
--- primary suppression (khfunctions-style): hide person counts 1-4, and shares whose complement
--- is 1-4; hide means over 1-4 persons
-primary_suppressed as (
+visible as (
 
     select
-        unioned.*,
-        indicators.is_person_count,
-        indicators.kind,
+        value_rows.indicator_id,
+        value_rows.year,
+        value_rows.geo_level,
+        value_rows.geo_code,
+        value_rows.sex,
+        value_rows.age_group,
+        value_rows.breakdown,
+        case when not disclosure.is_suppressed then value_rows.numerator end as numerator,
+        case when not disclosure.is_denominator_hidden then value_rows.denominator end
+            as denominator,
+        case when not disclosure.is_suppressed then value_rows.value end as value,
+        case when not disclosure.is_suppressed then intervals.ci_low end as ci_low,
+        case when not disclosure.is_suppressed then intervals.ci_high end as ci_high,
+        disclosure.is_suppressed as suppressed,
+        disclosure.suppression_reason,
         indicators.direction,
-        indicators.threshold,
-        case
-            when indicators.is_person_count and unioned.numerator between 1 and 4 then 'primary'
-            when indicators.is_person_count and indicators.kind = 'share'
-                and unioned.denominator - unioned.numerator between 1 and 4 then 'complement'
-            when indicators.kind = 'mean' and unioned.denominator between 1 and 4
-                then 'denominator'
-        end as primary_reason,
-        split_part(unioned.breakdown, '=', 1) as breakdown_key
-    from unioned
+        indicators.threshold
+    from value_rows
+    inner join disclosure
+        on disclosure.row_id = value_rows.row_id
+    inner join intervals
+        on intervals.row_id = value_rows.row_id
     inner join indicators
-        on indicators.indicator_id = unioned.indicator_id
-
-),
-
--- secondary suppression over categories: when a breakdown has exactly one hidden cell, the
--- total minus the visible cells would reveal it, so hide the smallest visible cell as well
-ranked as (
-
-    select
-        *,
-        count(primary_reason) over category_group as hidden_in_group,
-        row_number() over (
-            partition by indicator_id, year, geo_level, geo_code, sex, age_group, breakdown_key,
-                primary_reason is null
-            order by numerator, breakdown
-        ) as visible_rank
-    from primary_suppressed
-    window category_group as (
-        partition by indicator_id, year, geo_level, geo_code, sex, age_group, breakdown_key
-    )
-
-),
-
-suppressed as (
-
-    select
-        *,
-        coalesce(
-            primary_reason,
-            case
-                when is_person_count and breakdown <> 'total' and primary_reason is null
-                    and hidden_in_group = 1 and visible_rank = 1 then 'secondary'
-            end
-        ) as suppression_reason
-    from ranked
+        on indicators.indicator_id = value_rows.indicator_id
 
 ),
 
 -- target status from the catalog: a threshold where there is one (the golden rule: > 0),
--- else the direction against the year before in the same series
+-- else the direction against the year before in the same series, when both are visible
 with_previous as (
 
     select
         *,
-        lag(value) over (
-            partition by indicator_id, geo_level, geo_code, sex, age_group, breakdown
-            order by year
-        ) as previous_value,
-        lag(year) over (
-            partition by indicator_id, geo_level, geo_code, sex, age_group, breakdown
-            order by year
-        ) as previous_year
-    from suppressed
+        lag(value) over series as previous_value,
+        lag(year) over series as previous_year
+    from visible
+    window series as (
+        partition by indicator_id, geo_level, geo_code, sex, age_group, breakdown
+        order by year
+    )
 
 ),
 
@@ -115,15 +91,15 @@ final as (
         with_previous.sex,
         with_previous.age_group,
         with_previous.breakdown,
-        case when suppression_reason is null then numerator end as numerator,
-        denominator,
-        case when suppression_reason is null then value end as value,
-        cast(null as double) as ci_low,
-        cast(null as double) as ci_high,
-        suppression_reason is not null as suppressed,
-        suppression_reason,
+        with_previous.numerator,
+        with_previous.denominator,
+        with_previous.value,
+        with_previous.ci_low,
+        with_previous.ci_high,
+        with_previous.suppressed,
+        with_previous.suppression_reason,
         case
-            when suppression_reason is not null or value is null then 'no_target'
+            when value is null then 'no_target'
             when threshold is not null and direction = 'up'
                 then case when value > threshold then 'on_track' else 'off_track' end
             when threshold is not null and direction = 'down'

@@ -8,6 +8,12 @@ clients as (
 
 ),
 
+county_rhf as (
+
+    select * from {{ ref('int_county_rhf') }}
+
+),
+
 unpivoted as (
 
     unpivot clients
@@ -17,13 +23,18 @@ unpivoted as (
 )
 
 select
-    client_key,
-    year,
-    institution_type,
-    county_code,
-    sex,
-    is_heavy_user,
-    substr(measure_column, 3) as measure,
-    coalesce(status_code, 0) = 1 as receives,
-    coalesce(status_code, 0) = 2 as has_unmet_need
+    unpivoted.client_key,
+    unpivoted.year,
+    unpivoted.institution_type,
+    unpivoted.county_code,
+    county_rhf.rhf_code,
+    unpivoted.sex,
+    unpivoted.is_heavy_user,
+    case when unpivoted.is_heavy_user then 'yes' else 'no' end as heavy_user,
+    substr(unpivoted.measure_column, 3) as measure,
+    coalesce(unpivoted.status_code, 0) = 1 as receives,
+    coalesce(unpivoted.status_code, 0) = 2 as has_unmet_need,
+    unpivoted.load_id
 from unpivoted
+left join county_rhf
+    on county_rhf.county_code = unpivoted.county_code

@@ -22,7 +22,8 @@ mapped as (
         crosswalk.municipality_code_2024 as municipality_code,
         fte.work_category,
         fte.target_group,
-        sum(fte.fte * crosswalk.weight) as fte
+        sum(fte.fte * crosswalk.weight) as fte,
+        list_sort(list(distinct fte.load_id)) as load_ids
     from fte
     inner join crosswalk
         on crosswalk.municipality_code = fte.municipality_code

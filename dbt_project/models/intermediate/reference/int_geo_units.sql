@@ -1,5 +1,6 @@
 -- Every unit an indicator can be published for, with its name and parent: the country, the
--- four RHFs, the HF catchment areas, counties and municipalities (2024 geography).
+-- four RHFs, the HF catchment areas, counties and municipalities (2024 geography), counties
+-- of earlier geographies, and Kriminalomsorgen's probation offices and regions.
 with
 
 geo as (
@@ -28,6 +29,22 @@ units as (
     union all
 
     select 'municipality', municipality_code, municipality_name, 'county', county_code, 3 from geo
+
+    union all
+
+    -- counties of earlier geographies, for sources that report by the county of the time
+    select 'county', county_code, county_name || ' (' || valid_from || '-' || valid_to || ')',
+        'national', 'NO', 2
+    from {{ ref('ref_county_versions') }}
+    where county_code not in (select county_code from geo)
+    qualify row_number() over (partition by county_code order by valid_to desc) = 1
+
+    union all
+
+    -- the Correctional Service's own units (Kriminalomsorgen)
+    select unit_level, unit_code, arg_max(unit_name, year), 'national', 'NO', 2
+    from {{ ref('stg_kriminalomsorgen__measures') }}
+    group by unit_level, unit_code
 
 )
 

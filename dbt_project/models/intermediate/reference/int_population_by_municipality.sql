@@ -19,7 +19,8 @@ select
     crosswalk.municipality_code_2024 as municipality_code,
     sum(population.persons * crosswalk.weight) as persons_total,
     sum(population.persons * crosswalk.weight) filter (where population.age >= 18) as persons_adults,
-    sum(population.persons * crosswalk.weight) filter (where population.age < 18) as persons_children
+    sum(population.persons * crosswalk.weight) filter (where population.age < 18) as persons_children,
+    min(population.load_id) as load_id
 from population
 inner join crosswalk
     on crosswalk.municipality_code = population.municipality_code

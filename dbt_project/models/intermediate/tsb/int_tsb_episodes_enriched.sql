@@ -43,6 +43,8 @@ enriched as (
         episodes.assessment_date,
         episodes.treatment_start_date,
         episodes.episode_end_date,
+        episodes.treatment_start_at,
+        episodes.time_precision,
         -- waiting time: referral received to treatment start (catalog: tsb_wait_mean_days)
         date_diff('day', episodes.referral_received_date, episodes.treatment_start_date)
             as wait_days,

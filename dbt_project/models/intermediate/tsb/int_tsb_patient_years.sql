@@ -14,7 +14,9 @@ ranked as (
         *,
         row_number() over (
             partition by person_key, year order by treatment_start_date, episode_id
-        ) as episode_rank
+        ) as episode_rank,
+        -- free choice counts when any episode of the year used it
+        bool_or(is_free_choice) over (partition by person_key, year) as is_free_choice_in_year
     from episodes
 
 )
@@ -29,6 +31,7 @@ select
     hf_code,
     rhf_code,
     main_substance,
+    is_free_choice_in_year as is_free_choice,
     load_id
 from ranked
 where episode_rank = 1

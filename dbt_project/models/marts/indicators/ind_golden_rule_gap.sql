@@ -19,7 +19,8 @@ by_sector as (
         sector_group,
         -- sum the exact current-price decimals, then deflate once: a sum of doubles would
         -- depend on the order the threads add them in
-        cast(sum(cost_mnok_current) as double) * 100.0 / max(price_index) as cost_fixed
+        cast(sum(cost_mnok_current) as double) * 100.0 / max(price_index) as cost_fixed,
+        list(distinct load_id) as load_ids
     from (
         select
             *,
@@ -36,7 +37,9 @@ growth as (
     select
         *,
         lag(year) over series as previous_year,
-        100.0 * (cost_fixed / lag(cost_fixed) over series - 1) as real_growth_pct
+        100.0 * (cost_fixed / lag(cost_fixed) over series - 1) as real_growth_pct,
+        -- growth is made of this year's and last year's extracts
+        list_concat(load_ids, coalesce(lag(load_ids) over series, [])) as growth_load_ids
     from by_sector
     window series as (partition by geo_level, geo_code, sector_group order by year)
 
@@ -50,7 +53,9 @@ paired as (
         sector.geo_code,
         sector.sector_group,
         sector.real_growth_pct,
-        somatics.real_growth_pct as somatics_growth_pct
+        somatics.real_growth_pct as somatics_growth_pct,
+        list_sort(list_distinct(list_concat(sector.growth_load_ids, somatics.growth_load_ids)))
+            as load_ids
     from growth as sector
     inner join growth as somatics
         on somatics.year = sector.year
@@ -72,7 +77,10 @@ select
     'all' as sex,
     'all' as age_group,
     'sector=' || sector_group as breakdown,
+    cast(null as varchar) as parent_breakdown,
     real_growth_pct as numerator,
     somatics_growth_pct as denominator,
-    real_growth_pct - somatics_growth_pct as value
+    real_growth_pct - somatics_growth_pct as value,
+    cast(null as double) as value_sd,
+    load_ids
 from paired

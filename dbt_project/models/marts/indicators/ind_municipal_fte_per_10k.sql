@@ -4,7 +4,8 @@ with
 
 fte as (
 
-    select year, municipality_code, target_group, sum(fte) as fte
+    select year, municipality_code, target_group, sum(fte) as fte,
+        {{ merged_lineage() }} as load_ids
     from {{ ref('int_municipal_fte_2024') }}
     group by year, municipality_code, target_group
 
@@ -24,6 +25,7 @@ joined as (
         geo.county_code,
         fte.target_group,
         fte.fte,
+        list_concat(fte.load_ids, [population.load_id]) as load_ids,
         case fte.target_group
             when 'voksne' then population.persons_adults
             when 'barn' then population.persons_children
@@ -47,7 +49,8 @@ grouped as (
         case when grouping(target_group) = 0 then 'target_group=' || target_group
             else 'total' end as breakdown,
         sum(fte) as fte,
-        sum(persons) as persons
+        sum(persons) as persons,
+        {{ merged_lineage() }} as load_ids
     from joined
     group by
         year,
@@ -64,7 +67,10 @@ select
     'all' as sex,
     'all' as age_group,
     breakdown,
+    cast(null as varchar) as parent_breakdown,
     cast(fte as double) as numerator,
     cast(persons as double) as denominator,
-    10000.0 * fte / persons as value
+    10000.0 * fte / persons as value,
+    cast(null as double) as value_sd,
+    load_ids
 from grouped

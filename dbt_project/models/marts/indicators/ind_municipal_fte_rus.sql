@@ -26,7 +26,8 @@ grouped as (
             when grouping(work_category) = 0 then 'work_category=' || work_category
             else 'total'
         end as breakdown,
-        sum(fte) as fte
+        sum(fte) as fte,
+        {{ merged_lineage() }} as load_ids
     from fte
     group by
         year,
@@ -42,7 +43,7 @@ with_category_total as (
     union all
 
     -- the printed table has a total row of its own (Tabell 2.2): same number, its own label
-    select year, geo_level, geo_code, 'work_category=total', fte
+    select year, geo_level, geo_code, 'work_category=total', fte, load_ids
     from grouped
     where breakdown = 'total'
 
@@ -56,7 +57,10 @@ select
     'all' as sex,
     'all' as age_group,
     breakdown,
+    cast(null as varchar) as parent_breakdown,
     cast(fte as double) as numerator,
     cast(null as double) as denominator,
-    cast(fte as double) as value
+    cast(fte as double) as value,
+    cast(null as double) as value_sd,
+    load_ids
 from with_category_total

@@ -1,4 +1,5 @@
--- tsb_cost_nok: TSB operating costs, MNOK in current prices, by health trust.
+-- tsb_cost_nok: TSB operating costs, MNOK in current prices, by health trust (Samdata). The
+-- exact decimal costs are summed before the cast, so the sum does not depend on thread order.
 with
 
 costs as (
@@ -8,28 +9,8 @@ costs as (
 
 ),
 
-{% set levels = [('rhf', 'rhf_code'), ('hf', 'hf_code')] %}
-grouped as (
-
-    select
-        year,
-        {{ geo_level_from_grouping(levels) }} as geo_level,
-        {{ geo_code_from_grouping(levels) }} as geo_code,
-        sum(cost_mnok_current) as cost_mnok
-    from costs
-    group by grouping sets ((year), (year, rhf_code), (year, rhf_code, hf_code))
-
-)
-
-select
-    'tsb_cost_nok' as indicator_id,
-    year,
-    geo_level,
-    geo_code,
-    'all' as sex,
-    'all' as age_group,
-    'total' as breakdown,
-    cast(cost_mnok as double) as numerator,
-    cast(null as double) as denominator,
-    cast(cost_mnok as double) as value
-from grouped
+{{ indicator_select(
+    'tsb_cost_nok', 'costs', kind='count',
+    numerator='sum(cost_mnok_current)',
+    geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],
+) }}

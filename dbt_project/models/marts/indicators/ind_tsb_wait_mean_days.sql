@@ -1,5 +1,7 @@
 -- tsb_wait_mean_days: mean days from referral received to treatment start, over the
--- treatment starts of the year, by residence.
+-- treatment starts of the year, by residence. numerator = the days summed, denominator = the
+-- treatment starts; the standard deviation from exact integer sums (a double running sum would
+-- depend on thread order).
 with
 
 episodes as (
@@ -9,29 +11,12 @@ episodes as (
 
 ),
 
-{% set levels = [('rhf', 'rhf_code'), ('hf', 'hf_code')] %}
-grouped as (
-
-    select
-        year,
-        {{ geo_level_from_grouping(levels) }} as geo_level,
-        {{ geo_code_from_grouping(levels) }} as geo_code,
-        sum(wait_days) as total_wait_days,
-        count(*) as treatment_starts
-    from episodes
-    group by grouping sets ((year), (year, rhf_code), (year, rhf_code, hf_code))
-
-)
-
-select
-    'tsb_wait_mean_days' as indicator_id,
-    year,
-    geo_level,
-    geo_code,
-    'all' as sex,
-    'all' as age_group,
-    'total' as breakdown,
-    cast(total_wait_days as double) as numerator,
-    cast(treatment_starts as double) as denominator,
-    total_wait_days / treatment_starts as value
-from grouped
+{{ indicator_select(
+    'tsb_wait_mean_days', 'episodes', kind='mean',
+    numerator='sum(wait_days)',
+    denominator='count(*)',
+    value='sum(wait_days) / count(*)',
+    value_sd='sqrt((sum(wait_days * wait_days) - sum(wait_days) * sum(wait_days) / count(*))'
+        ~ ' / nullif(count(*) - 1, 0))',
+    geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]], sex=true, age_group=true,
+) }}

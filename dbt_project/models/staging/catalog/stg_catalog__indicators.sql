@@ -32,5 +32,7 @@ select
     notes,
     priority,
     cast(is_person_count as boolean) as is_person_count,
+    cast(is_denominator_person_count as boolean) as is_denominator_person_count,
+    cast(suppression_limit as integer) as suppression_limit,
     baselines_json
 from source

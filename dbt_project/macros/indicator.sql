@@ -1,0 +1,125 @@
+{#- One indicator model in the standard columns the long mart unions (DESIGN.md), from a
+    relation with one row per person, episode, respondent or cell.
+
+    geo: hierarchies of (level, column), e.g. [[('rhf', 'rhf_code'), ('hf', 'hf_code')]]; every
+         prefix of each hierarchy is a level, and the country is always one.
+    breakdowns: columns published as breakdown 'column=value', one at a time.
+    series: columns that split every row into separate series (the census measure): always
+         grouped, and part of every breakdown, keys in alphabetical order.
+    sex / age_group: publish the sex and age bands beside 'all'.
+    numerator / denominator / value / value_sd: aggregate expressions. value defaults by kind:
+         share = 100 * numerator / denominator, rate = per_unit * numerator / denominator,
+         count = numerator.
+    lineage: aggregate giving the sorted list of raw load ids behind each row; the default
+         reads a load_id column, cells that carry lists of them use merged_lineage().
+
+    Grouping sets keep one breakdown at a time at every level, so each breakdown's categories
+    add up to its total: the disclosure-control model relies on that. The macro writes CTEs
+    and a final select: call it after `with` (and after the model's own CTEs). -#}
+{% macro indicator_select(
+    indicator_id, relation, kind, numerator, denominator=none, value=none, value_sd=none,
+    geo=[], breakdowns=[], series=[], sex=false, age_group=false, per_unit=none,
+    lineage='list(distinct load_id order by load_id)'
+) %}
+{%- set geo_sets = [[]] -%}
+{%- set levels = [] -%}
+{%- for hierarchy in geo -%}
+    {%- for level, column in hierarchy -%}
+        {%- do levels.append((level, column)) -%}
+        {%- do geo_sets.append(hierarchy[:loop.index] | map(attribute=1) | list) -%}
+    {%- endfor -%}
+{%- endfor -%}
+{%- set breakdown_sets = [[]] -%}
+{%- if sex %}{% do breakdown_sets.append(['sex']) %}{% endif -%}
+{%- if age_group %}{% do breakdown_sets.append(['age_group']) %}{% endif -%}
+{%- for column in breakdowns %}{% do breakdown_sets.append([column]) %}{% endfor -%}
+grouped as (
+
+    select
+        year,
+        {{ geo_level_from_grouping(levels) }} as geo_level,
+        {{ geo_code_from_grouping(levels) }} as geo_code,
+        {% if sex -%}
+        case when grouping(sex) = 0 then coalesce(sex, 'unknown') else 'all' end
+        {%- else %}'all'{% endif %} as sex,
+        {% if age_group -%}
+        case when grouping(age_group) = 0 then coalesce(age_group, 'unknown') else 'all' end
+        {%- else %}'all'{% endif %} as age_group,
+        {% if breakdowns or series -%}
+        case
+            {%- for column in breakdowns %}
+            when grouping({{ column }}) = 0 then
+                {%- for key in (series + [column]) | sort %}
+                '{{ key }}=' || coalesce(cast({{ key }} as varchar), 'unknown')
+                {%- if not loop.last %} || ';' ||{% endif %}
+                {%- endfor %}
+            {%- endfor %}
+            else {% if series -%}
+                {%- for key in series | sort %}
+                '{{ key }}=' || coalesce(cast({{ key }} as varchar), 'unknown')
+                {%- if not loop.last %} || ';' ||{% endif %}
+                {%- endfor %}
+            {%- else %}'total'{% endif %}
+        end
+        {%- else %}'total'{% endif %} as breakdown,
+        -- the row this one's breakdown category adds up to (disclosure control's category groups)
+        {% if breakdowns -%}
+        case
+            when {% for column in breakdowns %}grouping({{ column }}) = 0{% if not loop.last %} or {% endif %}{% endfor %}
+                then {% if series -%}
+                {%- for key in series | sort %}
+                '{{ key }}=' || coalesce(cast({{ key }} as varchar), 'unknown')
+                {%- if not loop.last %} || ';' ||{% endif %}
+                {%- endfor %}
+                {%- else %}'total'{% endif %}
+        end
+        {%- else %}cast(null as varchar){% endif %} as parent_breakdown,
+        cast({{ numerator }} as double) as numerator,
+        cast({{ denominator if denominator is not none else 'null' }} as double) as denominator,
+        cast({{ value if value is not none else 'null' }} as double) as value_computed,
+        cast({{ value_sd if value_sd is not none else 'null' }} as double) as value_sd,
+        {{ lineage }} as load_ids
+    from {{ relation }}
+    group by grouping sets (
+        {%- for geo_set in geo_sets %}
+        {%- set outer_last = loop.last %}
+        {%- for breakdown_set in breakdown_sets %}
+        ({{ (['year'] + series + geo_set + breakdown_set) | join(', ') }})
+        {%- if not (outer_last and loop.last) %},{% endif %}
+        {%- endfor %}
+        {%- endfor %}
+    )
+
+)
+
+select
+    '{{ indicator_id }}' as indicator_id,
+    cast(year as integer) as year,
+    geo_level,
+    geo_code,
+    sex,
+    age_group,
+    breakdown,
+    parent_breakdown,
+    numerator,
+    denominator,
+    {% if value is not none -%}
+    value_computed
+    {%- elif kind == 'share' -%}
+    100.0 * numerator / nullif(denominator, 0)
+    {%- elif kind == 'rate' -%}
+    {{ per_unit }} * numerator / nullif(denominator, 0)
+    {%- else -%}
+    numerator
+    {%- endif %} as value,
+    value_sd,
+    load_ids
+from grouped
+-- a unit the source could not place (unknown residence) counts in the levels above only
+where geo_code is not null
+{% endmacro %}
+
+{#- The lineage aggregate for cells that already carry a list of load ids (joined sources). -#}
+{% macro merged_lineage() -%}
+    list_sort(list_distinct(flatten(list(load_ids))))
+{%- endmacro %}

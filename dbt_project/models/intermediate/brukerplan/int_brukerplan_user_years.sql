@@ -1,0 +1,53 @@
+-- One row per Brukerplan user and year: the latest mapping of the year (a resubmitted or
+-- corrected mapping replaces the earlier one), placed in the 2024 geography. Person-level.
+with
+
+users as (
+
+    select * from {{ ref('stg_brukerplan__users') }}
+
+),
+
+crosswalk as (
+
+    select * from {{ ref('ref_municipality_crosswalk') }}
+    where is_primary
+
+),
+
+geo as (
+
+    select * from {{ ref('ref_geography_2024') }}
+
+),
+
+latest as (
+
+    select *
+    from users
+    qualify row_number() over (partition by year, user_key order by load_id desc) = 1
+
+)
+
+select
+    latest.year,
+    latest.user_key,
+    latest.sex,
+    latest.age,
+    {{ age_group('latest.age') }} as age_group,
+    latest.municipality_code as municipality_code_registered,
+    crosswalk.municipality_code_2024 as municipality_code,
+    geo.county_code,
+    geo.hf_code,
+    geo.rhf_code,
+    latest.overall_function_level,
+    latest.work_activity_level,
+    latest.has_fixed_dwelling,
+    latest.has_individual_plan,
+    latest.load_id
+from latest
+left join crosswalk
+    on crosswalk.municipality_code = latest.municipality_code
+    and latest.year between crosswalk.valid_from and crosswalk.valid_to
+left join geo
+    on geo.municipality_code = crosswalk.municipality_code_2024

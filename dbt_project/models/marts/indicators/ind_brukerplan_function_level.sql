@@ -1,0 +1,46 @@
+-- brukerplan_function_level: share of mapped users at each overall function level (grønn,
+-- gul, rød, blodrød) of those with an overall score. The levels partition the scored users,
+-- so every level's denominator is the total row's count; the total row (100 %) is kept as the
+-- parent the levels add up to.
+with
+
+scored as (
+
+    select * from {{ ref('int_brukerplan_user_years') }}
+    where overall_function_level is not null
+
+),
+
+counts as (
+
+    with
+    {{ indicator_select(
+        'brukerplan_function_level', 'scored', kind='count',
+        numerator='count(*)',
+        geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]], sex=true, age_group=true, breakdowns=['overall_function_level'],
+    ) }}
+
+)
+
+select
+    counts.indicator_id,
+    counts.year,
+    counts.geo_level,
+    counts.geo_code,
+    counts.sex,
+    counts.age_group,
+    replace(counts.breakdown, 'overall_function_level=', 'level=') as breakdown,
+    counts.parent_breakdown,
+    counts.numerator,
+    totals.numerator as denominator,
+    100.0 * counts.numerator / totals.numerator as value,
+    counts.value_sd,
+    counts.load_ids
+from counts
+inner join counts as totals
+    on totals.year = counts.year
+    and totals.geo_level = counts.geo_level
+    and totals.geo_code = counts.geo_code
+    and totals.sex = counts.sex
+    and totals.age_group = counts.age_group
+    and totals.breakdown = 'total'

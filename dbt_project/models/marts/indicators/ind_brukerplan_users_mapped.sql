@@ -1,0 +1,8 @@
+-- brukerplan_users_mapped: users mapped in Brukerplan (17 256 in 2014, 11 372 in 2013).
+with
+
+{{ indicator_select(
+    'brukerplan_users_mapped', ref('int_brukerplan_user_years'), kind='count',
+    numerator='count(*)',
+    geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]],
+) }}

@@ -1,0 +1,9 @@
+-- drug_induced_deaths: drug-induced deaths (EMCDDA selection B) per year, by county of the
+-- year's geography, sex and age band (Dødsårsaksregisteret; 234 in 2013, 002 L1495-1500).
+with
+
+{{ indicator_select(
+    'drug_induced_deaths', ref('int_drug_death_cells'), kind='count',
+    numerator='sum(deaths)',
+    geo=[[('county', 'county_code')]], sex=true, age_group=true,
+) }}

@@ -1,0 +1,10 @@
+-- ip_share_brukerplan: share of the users mapped in Brukerplan who have an individual plan
+-- (13 % in 2014, 002 L1353-1356).
+with
+
+{{ indicator_select(
+    'ip_share_brukerplan', ref('int_brukerplan_user_years'), kind='share',
+    numerator='count(*) filter (where has_individual_plan)',
+    denominator='count(*)',
+    geo=[[('county', 'county_code'), ('municipality', 'municipality_code')], [('rhf', 'rhf_code')]], sex=true, age_group=true,
+) }}

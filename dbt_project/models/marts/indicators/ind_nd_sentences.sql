@@ -1,0 +1,16 @@
+-- nd_sentences: sentences to the drug programme with court control (ND) per probation office
+-- (Oslo 14 and Bergen 10 in 2014, 002 L5558-5566); the country is the sum of the offices.
+with
+
+sentences as (
+
+    select * from {{ ref('stg_kriminalomsorgen__measures') }}
+    where unit_level = 'nd_office' and measure = 'nd_sentence'
+
+),
+
+{{ indicator_select(
+    'nd_sentences', 'sentences', kind='count',
+    numerator='sum(count)',
+    geo=[[('nd_office', 'unit_code')]],
+) }}

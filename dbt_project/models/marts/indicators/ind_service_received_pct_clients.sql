@@ -1,0 +1,11 @@
+-- service_received_pct_clients: per measure, the share of all census clients marked as
+-- receiving it (seed 004, Tabell 6-3). Each measure is its own series.
+with
+
+{{ indicator_select(
+    'service_received_pct_clients', ref('int_census_client_measures'), kind='share',
+    numerator='count(*) filter (where receives)',
+    denominator='count(*)',
+    series=['measure'], breakdowns=['institution_type', 'heavy_user'], sex=true,
+    geo=[[('rhf', 'rhf_code')]],
+) }}

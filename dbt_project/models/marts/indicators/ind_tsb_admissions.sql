@@ -1,0 +1,8 @@
+-- tsb_admissions: TSB admissions (innleggelser) per year, by health trust (Samdata).
+with
+
+{{ indicator_select(
+    'tsb_admissions', ref('int_samdata_tsb_activity'), kind='count',
+    numerator='sum(admissions)',
+    geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],
+) }}

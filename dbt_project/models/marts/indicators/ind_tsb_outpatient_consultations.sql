@@ -1,0 +1,8 @@
+-- tsb_outpatient_consultations: TSB outpatient consultations (polikliniske konsultasjoner) per year, by health trust (Samdata).
+with
+
+{{ indicator_select(
+    'tsb_outpatient_consultations', ref('int_samdata_tsb_activity'), kind='count',
+    numerator='sum(outpatient_consultations)',
+    geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],
+) }}

@@ -1,0 +1,11 @@
+-- unmet_need_pct_clients: per measure, the share of all census clients whose staff marked an
+-- unmet need (udekket behov) for it (seed 004, Tabell 6-3). Each measure is its own series.
+with
+
+{{ indicator_select(
+    'unmet_need_pct_clients', ref('int_census_client_measures'), kind='share',
+    numerator='count(*) filter (where has_unmet_need)',
+    denominator='count(*)',
+    series=['measure'], breakdowns=['institution_type', 'heavy_user'], sex=true,
+    geo=[[('rhf', 'rhf_code')]],
+) }}

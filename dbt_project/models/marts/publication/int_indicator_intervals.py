@@ -1,0 +1,60 @@
+"""95 % intervals for every indicator row (row_id, ci_low, ci_high), by the catalog's kind (DESIGN.md):
+
+- share: Wilson score interval (statsmodels proportion_confint), in percent;
+- person counts and rates of persons: exact Poisson (Garwood, chi-square quantiles from
+  scipy), scaled by the rate's unit over the population;
+- mean: Student's t interval from the standard deviation the indicator model carries;
+- median, difference and non-person counts (costs, FTEs, bed-days): no interval.
+"""
+
+import numpy as np
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+RATE_UNITS = {"per_1000": 1_000.0, "per_10000": 10_000.0, "per_100000": 100_000.0}
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    values = (
+        dbt.ref("int_indicator_values_unioned")
+        .project("row_id, indicator_id, numerator, denominator, value, value_sd")
+        .df()
+    )
+    catalog = dbt.ref("stg_catalog__indicators").df()[["indicator_id", "kind", "unit", "is_person_count"]]
+    frame = values.merge(catalog, on="indicator_id", how="left")
+    num = frame["numerator"].to_numpy(dtype=float)
+    den = frame["denominator"].to_numpy(dtype=float)
+    low = np.full(len(frame), np.nan)
+    high = np.full(len(frame), np.nan)
+
+    share = (frame["kind"] == "share").to_numpy() & (den > 0) & ~np.isnan(num)
+    if share.any():
+        lo, hi = proportion_confint(num[share], den[share], alpha=0.05, method="wilson")
+        low[share], high[share] = 100 * np.asarray(lo), 100 * np.asarray(hi)
+
+    poisson = (
+        frame["kind"].isin(["count", "rate"]).to_numpy()
+        & frame["is_person_count"].fillna(False).to_numpy(dtype=bool)
+        & ~np.isnan(num)
+    )
+    if poisson.any():
+        k = num[poisson]
+        lo = np.where(k > 0, stats.chi2.ppf(0.025, 2 * k) / 2, 0.0)
+        hi = stats.chi2.ppf(0.975, 2 * k + 2) / 2
+        scale = np.ones(len(k))
+        is_rate = (frame["kind"] == "rate").to_numpy()[poisson]
+        per_unit = frame["unit"].map(RATE_UNITS).to_numpy(dtype=float)[poisson]
+        scale[is_rate] = per_unit[is_rate] / den[poisson][is_rate]
+        low[poisson], high[poisson] = lo * scale, hi * scale
+
+    sd = frame["value_sd"].to_numpy(dtype=float)
+    mean = (frame["kind"] == "mean").to_numpy() & (den > 1) & ~np.isnan(sd)
+    if mean.any():
+        half = stats.t.ppf(0.975, den[mean] - 1) * sd[mean] / np.sqrt(den[mean])
+        value = frame["value"].to_numpy(dtype=float)[mean]
+        low[mean], high[mean] = value - half, value + half
+
+    frame["ci_low"] = low
+    frame["ci_high"] = high
+    return frame[["row_id", "ci_low", "ci_high"]]
