@@ -118,7 +118,8 @@ def cmd_fetch_ssb(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from rusmonitor.docs import write_docs
 
-    print(write_docs())
+    for path in write_docs():
+        print(path)
     return 0
 
 
@@ -164,7 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, default=None, help="landing folder")
     f.set_defaults(func=cmd_fetch_ssb)
 
-    d = sub.add_parser("docs", help="render the source contracts to docs/contracts.md")
+    d = sub.add_parser(
+        "docs",
+        help="render the source contracts to docs/contracts.md and the indicator models' dbt YAML "
+        "from the catalog",
+    )
     d.set_defaults(func=cmd_docs)
 
     e = sub.add_parser("expectations", help="write the generated GX suites as JSON for review")

@@ -1,15 +1,24 @@
-"""Render the source contracts as Markdown (docs/contracts.md): the same objects the loader and
-the GX raw suites use, so the documentation cannot drift from what is enforced."""
+"""Generated documentation, so it cannot drift from what is enforced:
+
+- docs/contracts.md from the source contracts the loader and the GX raw suites use;
+- the dbt YAML of the indicator models (description, meta, tests) from the indicator catalog,
+  so `dbt docs` and dbt's manifest carry each indicator's definition, and a new catalog entry
+  appears with its definition when its model is added."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import yaml
 
 from rusmonitor import catalog
 from rusmonitor.contracts import CONTRACTS, Column
 from rusmonitor.settings import ROOT
 
 CONTRACTS_DOC = ROOT / "docs" / "contracts.md"
+INDICATOR_MODELS_YAML = ROOT / "dbt_project" / "models" / "marts" / "indicators" / "_indicators.yml"
+INDICATOR_MODELS_DIR = INDICATOR_MODELS_YAML.parent
+GEO_LEVELS = ["national", "rhf", "hf", "county", "municipality", "nd_office", "correctional_region"]
 
 
 def _rules(c: Column) -> str:
@@ -64,7 +73,60 @@ def render_contracts() -> str:
     return "\n".join(lines)
 
 
-def write_docs(path: Path = CONTRACTS_DOC) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_contracts(), encoding="utf-8")
-    return path
+def _indicator_description(ind: dict) -> str:
+    parts = [f"{ind['name_en']} ({ind['name_no']}). Kind {ind['kind']}, unit {ind['unit']}."]
+    if ind.get("numerator"):
+        parts.append(f"Numerator: {ind['numerator']}.")
+    if ind.get("denominator"):
+        parts.append(f"Denominator: {ind['denominator']}.")
+    if ind.get("target"):
+        parts.append(f"Target: {ind['target']}.")
+    if ind.get("series_break"):
+        parts.append(f"Series break: {ind['series_break']}.")
+    return " ".join(parts)
+
+
+def render_indicator_models_yaml() -> str:
+    """The YAML beside the ind_<id>.sql models: one entry per catalog indicator that has a model."""
+    models = []
+    for ind in catalog.indicators():
+        if not (INDICATOR_MODELS_DIR / f"ind_{ind['id']}.sql").exists():
+            continue
+        meta = {
+            k: ind[k]
+            for k in ("goal", "area", "kind", "unit", "source", "direction", "priority", "seed_ref")
+            if ind.get(k) is not None
+        }
+        meta["dimensions"] = ind.get("dimensions", [])
+        models.append(
+            {
+                "name": f"ind_{ind['id']}",
+                "description": _indicator_description(ind),
+                "config": {"meta": {"indicator": {"id": ind["id"], **meta}}},
+                "columns": [
+                    {
+                        "name": "indicator_id",
+                        "data_tests": [{"accepted_values": {"arguments": {"values": [ind["id"]]}}}],
+                    },
+                    {
+                        "name": "geo_level",
+                        "data_tests": [{"accepted_values": {"arguments": {"values": GEO_LEVELS}}}],
+                    },
+                    {"name": "value", "description": f"In {ind['unit']}."},
+                ],
+            }
+        )
+    header = (
+        "# Generated from the indicator catalog (src/rusmonitor/catalog/indicators.yml) by\n"
+        "# `rusmonitor docs`; do not edit by hand. Every model has the standard columns of\n"
+        "# macros/indicator.sql, which int_indicator_values_unioned stacks.\n"
+    )
+    body = yaml.safe_dump({"version": 2, "models": models}, allow_unicode=True, sort_keys=False, width=100)
+    return header + body
+
+
+def write_docs() -> list[Path]:
+    CONTRACTS_DOC.parent.mkdir(parents=True, exist_ok=True)
+    CONTRACTS_DOC.write_text(render_contracts(), encoding="utf-8")
+    INDICATOR_MODELS_YAML.write_text(render_indicator_models_yaml(), encoding="utf-8")
+    return [CONTRACTS_DOC, INDICATOR_MODELS_YAML]

@@ -20,7 +20,14 @@ from rusmonitor.settings import serving_path, warehouse_path
 log = logging.getLogger(__name__)
 
 # The public tables: aggregates and metadata only; person-level models are never copied.
-PUBLISHED_TABLES = ("mart_indicator_values", "dim_indicator", "dim_geography")
+PUBLISHED_TABLES = (
+    "mart_indicator_values",
+    "mart_indicator_lineage",
+    "dim_indicator",
+    "dim_geography",
+    "dim_time",
+    *(f"mart_goal_{goal}" for goal in range(1, 6)),
+)
 
 
 def publish(

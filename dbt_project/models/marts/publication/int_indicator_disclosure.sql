@@ -6,7 +6,8 @@
 --   series       more than half of a series' years are hidden: the whole series is
 --   secondary    hidden so that no group (int_indicator_disclosure_groups) can be subtracted
 --                down to a count of 1..limit: while a visible parent minus its visible
---                children leaves 1..limit persons, the smallest visible child is hidden too
+--                children leaves 1..limit persons in the numerator, the denominator or a
+--                share's complement, the smallest visible child is hidden too
 -- The limit is the catalog's suppression_limit (default 4). Secondary rounds repeat until one
 -- hides nothing; a data test checks the last round did.
 {% set rounds = var('disclosure_rounds', 8) %}
@@ -111,13 +112,27 @@ residuals_{{ k }} as (
         groups.group_type,
         groups.parent_id,
         any_value(groups.is_shared_denominator) as is_shared_denominator,
-        sum(child.numerator) filter (where child.reason is not null) as hidden_numerator,
-        sum(child.denominator) filter (where child.is_denominator_hidden) as hidden_denominator,
-        sum(child.denominator - child.numerator) filter (where child.reason is not null)
-            as hidden_complement
+        -- the parent minus its visible children: what a reader can work out the hidden ones
+        -- add up to (children that do not add up to the parent only make this larger)
+        any_value(parent.numerator)
+            - coalesce(sum(child.numerator) filter (where child.reason is null), 0)
+            as hidden_numerator,
+        any_value(parent.denominator)
+            - coalesce(sum(child.denominator) filter (where not child.is_denominator_hidden), 0)
+            as hidden_denominator,
+        any_value(parent.denominator - parent.numerator)
+            - coalesce(
+                sum(child.denominator - child.numerator)
+                    filter (where child.reason is null and not child.is_denominator_hidden),
+                0
+            ) as hidden_complement,
+        count(*) filter (where child.reason is not null) as hidden_children,
+        count(*) filter (where child.is_denominator_hidden) as hidden_denominator_children
     from groups
     inner join {{ previous }} as child
         on child.row_id = groups.child_id
+    inner join {{ previous }} as parent
+        on parent.row_id = groups.parent_id
     group by groups.group_type, groups.parent_id
 
 ),
@@ -129,6 +144,7 @@ unsafe_{{ k }} as (
     inner join {{ previous }} as parent
         on parent.row_id = residuals.parent_id
     where parent.reason is null and parent.is_numerator_sensitive
+        and residuals.hidden_children > 0
         and residuals.hidden_numerator between 1 and parent.suppression_limit
 
     union all
@@ -139,6 +155,7 @@ unsafe_{{ k }} as (
         on parent.row_id = residuals.parent_id
     where not parent.is_denominator_hidden and parent.is_denominator_sensitive
         and not residuals.is_shared_denominator
+        and residuals.hidden_denominator_children > 0
         and residuals.hidden_denominator between 1 and parent.suppression_limit
 
     union all
@@ -150,6 +167,7 @@ unsafe_{{ k }} as (
     where parent.reason is null and not parent.is_denominator_hidden
         and parent.is_share and parent.is_numerator_sensitive
         and not residuals.is_shared_denominator
+        and residuals.hidden_children > 0
         and residuals.hidden_complement between 1 and parent.suppression_limit
 
 ),

@@ -21,7 +21,8 @@ geo_units as (
 
 pairs as (
 
-    select 'geography' as group_type, parent.row_id as parent_id, child.row_id as child_id,
+    -- the country's RHFs and its counties are two groups: each adds up to the country alone
+    select 'geography:' || child.geo_level as group_type, parent.row_id as parent_id, child.row_id as child_id,
         parent.denominator as parent_denominator, child.denominator as child_denominator
     from value_rows as child
     inner join geo_units
@@ -66,7 +67,20 @@ pairs as (
 
     union all
 
-    select 'category', parent.row_id, child.row_id, parent.denominator, child.denominator
+    -- one group per breakdown key: the key the child has and its parent has not
+    select
+        'category:' || split_part(
+            list_filter(
+                string_split(child.breakdown, ';'),
+                lambda pair: not list_contains(string_split(parent.breakdown, ';'), pair)
+            )[1],
+            '=',
+            1
+        ),
+        parent.row_id,
+        child.row_id,
+        parent.denominator,
+        child.denominator
     from value_rows as child
     inner join value_rows as parent
         on parent.indicator_id = child.indicator_id
@@ -87,6 +101,6 @@ select
     -- categories that split the numerator of one shared denominator (function levels): their
     -- denominators and complements do not add up to the parent's
     bool_and(child_denominator is not distinct from parent_denominator)
-        over (partition by group_type, parent_id) and group_type = 'category'
+        over (partition by group_type, parent_id) and group_type like 'category:%'
         as is_shared_denominator
 from pairs

@@ -1,0 +1,2 @@
+-- Goal 5 of the escalation plan, wide: see macros/goal_wide_mart.sql.
+{{ goal_wide_mart(5) }}
