@@ -2,7 +2,6 @@
 
 import duckdb
 import pandas as pd
-
 from attacker import attack
 
 
