@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from conftest import file_digest, run_dag, table_fingerprints
+from rusmonitor import catalog
 from rusmonitor.catalog import reference_figures
 from rusmonitor.orchestrate import load_dag
-from rusmonitor.quality import published_indicators
+from rusmonitor.quality import expected_years, loaded_years, published_indicators
 from rusmonitor.sources import LOADED_SOURCES
 
 PUBLISHED = set(published_indicators())
@@ -90,24 +91,31 @@ def test_every_reference_figure_is_checked_against_the_mart():
     assert len(REFERENCE_ROWS) == len(reference_figures()) == 99
 
 
-def test_every_published_indicator_has_national_and_regional_rows_for_every_year(pipeline):
+GEO_DIMENSIONS = {"rhf", "hf", "county", "municipality", "nd_office", "correctional_region"}
+
+
+@pytest.mark.parametrize("indicator_id", sorted(PUBLISHED))
+def test_indicator_has_rows_at_every_level_of_its_dimensions_for_every_year_of_its_source(
+    pipeline, indicator_id
+):
+    ind = catalog.indicator(indicator_id)
     mart = _mart(pipeline["serving"])
-    for indicator in PUBLISHED:
-        rows = mart[mart.indicator_id == indicator]
-        first = 2011 if indicator == "golden_rule_gap" else 2010  # growth needs the year before
-        for level in (
-            ("national", "rhf")
-            if indicator in ("tsb_wait_mean_days", "tsb_patients", "tsb_cost_nok", "golden_rule_gap")
-            else ("national", "county", "municipality")
-        ):
-            years = set(rows[rows.geo_level == level].year)
-            assert years == set(range(first, 2025)), (indicator, level)
-        assert set(rows[rows.geo_level == "rhf"].geo_code) <= {
-            "helse_sor_ost",
-            "helse_vest",
-            "helse_midt_norge",
-            "helse_nord",
-        }
+    rows = mart[mart.indicator_id == indicator_id]
+    with duckdb.connect(str(pipeline["warehouse"]), read_only=True) as con:
+        years = set(expected_years(ind, loaded_years(con)))
+    assert years, indicator_id
+    levels = {"national"} | (GEO_DIMENSIONS & set(ind["dimensions"]))
+    for level in levels:
+        assert set(rows[rows.geo_level == level].year) == years, (indicator_id, level)
+    assert set(rows[rows.geo_level == "rhf"].geo_code) <= {
+        "helse_sor_ost",
+        "helse_vest",
+        "helse_midt_norge",
+        "helse_nord",
+    }
+    for dimension in ("sex", "age_group"):
+        if dimension in ind["dimensions"]:
+            assert (rows[dimension] != "all").any(), (indicator_id, dimension)
 
 
 def test_breakdowns_of_the_issue_are_published(pipeline):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from rusmonitor import quality
+from rusmonitor import catalog, quality
 from rusmonitor.contracts import IS_24_8_FTE
 
 
@@ -73,18 +73,27 @@ def _mart_frame() -> pd.DataFrame:
                     "suppression_reason": None,
                     "target_status": "no_target",
                     "is_person_count": indicator == "tsb_patients",
+                    "is_denominator_person_count": False,
                 }
             )
     return pd.DataFrame(rows)
 
 
 def _failed(frame: pd.DataFrame, years=(2013, 2014)) -> set[str]:
-    result = quality.validate_frame("mart", frame, quality.mart_expectations(list(years))[1:])
+    by_source = {ind["source"]: list(years) for ind in catalog.indicators()} | {"ssb_population": list(years)}
+    result = quality.validate_frame("mart", frame, quality.mart_expectations(by_source)[1:])
     return {o.expectation for o in result.outcomes if not o.success}
 
 
 def test_mart_suite_passes_a_good_mart():
     assert _failed(_mart_frame(), years=(2014,)) == set()
+
+
+def test_mart_suite_catches_a_small_denominator_of_persons():
+    frame = _mart_frame()
+    frame.loc[frame.indicator_id == "ip_share_brukerplan", "is_denominator_person_count"] = True
+    frame.loc[frame.indicator_id == "ip_share_brukerplan", "denominator"] = 2.0
+    assert "expect_column_values_to_not_be_in_set" in _failed(frame, years=(2014,))
 
 
 def test_mart_suite_catches_an_unsuppressed_small_count():

@@ -124,10 +124,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_expectations(args: argparse.Namespace) -> int:
-    from rusmonitor.generate import DEFAULT_YEARS
+    from rusmonitor.generate import SOURCE_IDS, source_years
     from rusmonitor.quality import export_suites
 
-    for path in export_suites(args.out, list(DEFAULT_YEARS)):
+    # the suites as they would run on the sample extracts of every source's default years
+    years = {source: source_years(source) for source in SOURCE_IDS}
+    for path in export_suites(args.out, years):
         print(path)
     return 0
 

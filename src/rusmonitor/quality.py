@@ -125,9 +125,22 @@ def published_indicators() -> list[str]:
     return list(project["vars"]["published_indicators"])
 
 
-def mart_expectations(years: list[int]) -> list:
+def expected_years(ind: dict, years_by_source: dict[str, list[int]]) -> list[int]:
+    """The years an indicator must have national rows for: every year its source delivered,
+    less the first for growth rates (they need the year before) and, for rates, years without
+    population."""
+    years = sorted(years_by_source.get(ind["source"], []))
+    if ind["kind"] == "difference":
+        years = years[1:]
+    if ind["kind"] == "rate":
+        population = set(years_by_source.get("ssb_population", []))
+        years = [y for y in years if y in population]
+    return years
+
+
+def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
     """The mart suite, from the catalog: ids, levels, ranges by unit, no unsuppressed small
-    counts, every published indicator present for every year of the data."""
+    counts, every published indicator present for every year its source delivered."""
     import great_expectations.expectations as gxe
     from great_expectations.expectations.row_conditions import Column
 
@@ -135,6 +148,7 @@ def mart_expectations(years: list[int]) -> list:
     shown = Column("suppressed") == False  # noqa: E712
     hidden = Column("suppressed") == True  # noqa: E712
     person_count = Column("is_person_count") == True  # noqa: E712
+    person_denominator = Column("is_denominator_person_count") == True  # noqa: E712
     ids = [i["id"] for i in catalog.indicators()]
     published = published_indicators()
     columns, key = mart_contract()
@@ -158,6 +172,9 @@ def mart_expectations(years: list[int]) -> list:
         gxe.ExpectColumnValuesToNotBeInSet(
             column="numerator", value_set=[1, 2, 3, 4], row_condition=person_count
         ),
+        gxe.ExpectColumnValuesToNotBeInSet(
+            column="denominator", value_set=[1, 2, 3, 4], row_condition=person_denominator
+        ),
     ]
     for ind in catalog.indicators():
         if ind["id"] not in published:
@@ -172,8 +189,8 @@ def mart_expectations(years: list[int]) -> list:
             )
         elif ind["kind"] in ("count", "rate"):
             out.append(gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, row_condition=cond))
-        # every year of the data, at national level (the golden rule starts a year later: growth)
-        expected = years[1:] if ind["kind"] == "difference" else years
+        # every year of the source's data, at national level
+        expected = expected_years(ind, years_by_source)
         out.append(
             gxe.ExpectColumnDistinctValuesToContainSet(
                 column="year", value_set=expected, row_condition=cond & (Column("geo_level") == "national")
@@ -263,20 +280,29 @@ def validate_raw(warehouse: Path | None = None, tables: list[str] | None = None)
     return results
 
 
+def loaded_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
+    """The years each source has loaded, from the loader's bookkeeping (period = source/year)."""
+    rows = con.execute(
+        "SELECT DISTINCT source, try_cast(split_part(split_part(period, '/', 2), ':', 1) AS INTEGER) "
+        "FROM raw._loads"
+    ).fetchall()
+    years: dict[str, list[int]] = {}
+    for source, year in rows:
+        if year is not None:
+            years.setdefault(source, []).append(year)
+    return {source: sorted(ys) for source, ys in years.items()}
+
+
 def validate_marts(warehouse: Path | None = None) -> list[SuiteResult]:
     with duckdb.connect(str(warehouse or warehouse_path()), read_only=True) as con:
         frame = _frame(
             con,
-            "SELECT m.*, i.is_person_count FROM marts.mart_indicator_values m "
+            "SELECT m.*, i.is_person_count, i.is_denominator_person_count "
+            "FROM marts.mart_indicator_values m "
             "JOIN marts.dim_indicator i USING (indicator_id)",
         )
-        years = [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT year FROM staging.stg_ssb_population__population ORDER BY 1"
-            ).fetchall()
-        ]
-    data = frame.drop(columns=["is_person_count"])
+        years = loaded_years(con)
+    data = frame.drop(columns=["is_person_count", "is_denominator_person_count"])
     expectations = mart_expectations(years)
     # the column-set check sees the public columns only; the rest see the helper column too
     result = validate_frame("marts.mart_indicator_values", frame, expectations[1:])
@@ -298,7 +324,7 @@ def validate_marts(warehouse: Path | None = None) -> list[SuiteResult]:
     return [merged]
 
 
-def export_suites(out: Path, years: list[int]) -> list[Path]:
+def export_suites(out: Path, years: dict[str, list[int]]) -> list[Path]:
     """Write the generated suites as GX JSON files, for review."""
     import json
 
