@@ -4,6 +4,9 @@
 Scheduled on the raw Assets: when any `ingest_<source>` DAG announces new data, rebuild the
 marts with dbt, run the GX mart suite and publish the serving file (Asset `rusmonitor.serving`).
 A failed build or gate leaves the last published version in place.
+
+The dbt project runs through astronomer-cosmos: one task per seed and model, each model's
+tests right after it (`rusmonitor.cosmos_dbt`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from functools import reduce
 import pendulum
 from airflow.sdk import chain, dag
 
-from rusmonitor.airflow_tasks import RAW_ASSETS, dbt_build, load_catalog, publish, validate_marts
+from rusmonitor.airflow_tasks import RAW_ASSETS, load_catalog, publish, validate_marts
+from rusmonitor.cosmos_dbt import dbt_task_group
 
 
 @dag(
@@ -28,7 +32,7 @@ from rusmonitor.airflow_tasks import RAW_ASSETS, dbt_build, load_catalog, publis
     doc_md=__doc__,
 )
 def rusmonitor_transform():
-    chain(load_catalog(), dbt_build(), validate_marts(), publish())
+    chain(load_catalog(), dbt_task_group("dbt"), validate_marts(), publish())
 
 
 transform = rusmonitor_transform()

@@ -37,7 +37,8 @@ def _pairs(m: pd.DataFrame, geography: pd.DataFrame) -> pd.DataFrame:
         part["group"] = column
         part["p_" + column] = "all"
         frames.append(part)
-    categories = m[m.breakdown != "total"].copy()
+    # adjusted rates (age-standardised, moving averages) restate the total, they are not parts
+    categories = m[(m.breakdown != "total") & ~m.breakdown.str.startswith("adjustment=")].copy()
     categories["pairs"] = categories.breakdown.str.split(";")
     categories = categories.explode("pairs")
     categories["group"] = "category:" + categories.pairs.str.split("=").str[0]

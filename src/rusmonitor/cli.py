@@ -123,6 +123,13 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dbt_docs(args: argparse.Namespace) -> int:
+    from rusmonitor.transform import generate_docs
+
+    print(generate_docs())
+    return 0
+
+
 def cmd_expectations(args: argparse.Namespace) -> int:
     from rusmonitor.generate import SOURCE_IDS, source_years
     from rusmonitor.quality import export_suites
@@ -173,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
         "from the catalog",
     )
     d.set_defaults(func=cmd_docs)
+    dd = sub.add_parser(
+        "dbt-docs",
+        help="build dbt's documentation site as one static HTML file (needs a built warehouse)",
+    )
+    dd.set_defaults(func=cmd_dbt_docs)
 
     e = sub.add_parser("expectations", help="write the generated GX suites as JSON for review")
     e.add_argument("--out", type=Path, default=settings.ROOT / "expectations" / "suites")

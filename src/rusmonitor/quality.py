@@ -41,6 +41,7 @@ def mart_contract() -> tuple[list[str], list[str]]:
 
 
 # Plausible ranges by catalog unit, for kinds whose value is a level rather than a change.
+# Ranges of a value by unit, for shares, means and medians (a count of bed-days is not a duration).
 UNIT_RANGES = {"percent": (0, 100), "days": (0, 365)}
 
 
@@ -180,7 +181,7 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
         if ind["id"] not in published:
             continue
         cond = Column("indicator_id") == ind["id"]
-        if ind["kind"] in ("share", "mean", "median", "count", "rate") and ind["unit"] in UNIT_RANGES:
+        if ind["kind"] in ("share", "mean", "median") and ind["unit"] in UNIT_RANGES:
             lo, hi = UNIT_RANGES[ind["unit"]]
             out.append(
                 gxe.ExpectColumnValuesToBeBetween(

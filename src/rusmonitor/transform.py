@@ -21,7 +21,7 @@ def dbt_args(command: str, warehouse: Path | None = None, extra: list[str] | Non
     os.environ["RUSMONITOR_WAREHOUSE"] = str(warehouse or warehouse_path())
     work = data_dir() / "dbt"
     return [
-        command,
+        *command.split(),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
@@ -62,3 +62,11 @@ def run_dbt(
         raise DbtFailed(f"dbt {command} failed:\n  {detail}")
     log.info("dbt %s finished: %s", command, counts)
     return counts
+
+
+def generate_docs(warehouse: Path | None = None) -> Path:
+    """`dbt docs generate --static`: one self-contained HTML file (models, columns, tests, the
+    catalog's definitions in each indicator model's description and meta, and the lineage
+    graph) that opens without a server."""
+    run_dbt("docs generate", warehouse, ["--static"])
+    return data_dir() / "dbt" / "target" / "static_index.html"

@@ -1,5 +1,6 @@
 -- municipal_fte_per_10k: FTEs in all three work categories per 10 000 inhabitants on 1 January;
--- for a target group, per 10 000 in that group (voksne: 18+, barn: 0-17).
+-- for a target group, per 10 000 in that group (voksne: 18+, barn: 0-17). Also as a 3-year
+-- moving average (breakdown adjustment=moving_average_3y).
 with
 
 fte as (
@@ -57,20 +58,58 @@ grouped as (
         grouping sets ((), (county_code), (county_code, municipality_code)),
         grouping sets ((), (target_group))
 
+),
+
+rates as (
+
+    select
+        'municipal_fte_per_10k' as indicator_id,
+        year,
+        geo_level,
+        geo_code,
+        'all' as sex,
+        'all' as age_group,
+        breakdown,
+        cast(null as varchar) as parent_breakdown,
+        cast(fte as double) as numerator,
+        cast(persons as double) as denominator,
+        10000.0 * fte / persons as value,
+        cast(null as double) as value_sd,
+        load_ids
+    from grouped
+
+),
+
+-- three years up to `year` pooled (FTEs and inhabitants summed), for municipalities and
+-- counties: small municipalities' rates jump with one FTE more or less
+moving_average as (
+
+    select
+        indicator_id,
+        year,
+        geo_level,
+        geo_code,
+        sex,
+        age_group,
+        'adjustment=moving_average_3y' as breakdown,
+        cast(null as varchar) as parent_breakdown,
+        sum(numerator) over window_3y as numerator,
+        sum(denominator) over window_3y as denominator,
+        10000.0 * sum(numerator) over window_3y / sum(denominator) over window_3y as value,
+        cast(null as double) as value_sd,
+        list_sort(list_distinct(flatten(list(load_ids) over window_3y))) as load_ids,
+        count(*) over window_3y as years_in_window
+    from rates
+    where geo_level in ('county', 'municipality') and breakdown = 'total'
+    window window_3y as (
+        partition by geo_level, geo_code
+        order by year
+        range between 2 preceding and current row
+    )
+
 )
 
-select
-    'municipal_fte_per_10k' as indicator_id,
-    year,
-    geo_level,
-    geo_code,
-    'all' as sex,
-    'all' as age_group,
-    breakdown,
-    cast(null as varchar) as parent_breakdown,
-    cast(fte as double) as numerator,
-    cast(persons as double) as denominator,
-    10000.0 * fte / persons as value,
-    cast(null as double) as value_sd,
-    load_ids
-from grouped
+select * from rates
+union all
+select * exclude (years_in_window) from moving_average
+where years_in_window = 3

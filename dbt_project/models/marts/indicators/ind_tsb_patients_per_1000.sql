@@ -1,54 +1,130 @@
 -- tsb_patients_per_1000: TSB patients per 1 000 residents aged 18+ on 1 January; for an age
--- band, per 1 000 residents in that band. Patients and population meet at the finest cell
--- (year, 2024 municipality's county and RHF, sex, age band) so both sum over the same cells.
+-- band, per 1 000 residents in that band. Beside the crude rate, as Kommunehelsa publishes
+-- small-area rates:
+--   adjustment=age_standardised   direct standardisation to the 2024 population of Norway
+--                                 aged 18+ (patients 18+ in each band x the band's share of
+--                                 the standard); value_sd carries the Dobson variance term
+--   adjustment=moving_average_3y  the three years up to `year` pooled (patients and
+--                                 residents summed), for counties and municipalities
 with
-
-patients as (
-
-    select year, county_code, rhf_code, sex, age_group, count(*) as patients,
-        list(distinct load_id) as load_ids
-    from {{ ref('int_tsb_patient_years') }}
-    group by all
-
-),
-
-population as (
-
-    select year, county_code, rhf_code, sex, age_group,
-        sum(persons) as persons,
-        sum(persons) filter (where is_adult) as persons_adult,
-        list(distinct load_id) as load_ids
-    from {{ ref('int_population_cells') }}
-    group by all
-
-),
 
 cells as (
 
-    select
-        population.year,
-        population.county_code,
-        population.rhf_code,
-        population.sex,
-        population.age_group,
-        coalesce(patients.patients, 0) as patients,
-        population.persons,
-        coalesce(population.persons_adult, 0) as persons_adult,
-        list_concat(population.load_ids, coalesce(patients.load_ids, [])) as load_ids
-    from population
-    left join patients
-        on patients.year = population.year
-        and patients.county_code = population.county_code
-        and patients.rhf_code = population.rhf_code
-        and patients.sex = population.sex
-        and patients.age_group = population.age_group
+    select * from {{ ref('int_tsb_patient_rate_cells') }}
 
 ),
 
-{{ indicator_select(
-    'tsb_patients_per_1000', 'cells', kind='rate', per_unit=1000,
-    numerator='sum(patients)',
-    denominator='case when grouping(age_group) = 0 then sum(persons) else sum(persons_adult) end',
-    lineage=merged_lineage(),
-    geo=[[('rhf', 'rhf_code')], [('county', 'county_code')]], sex=true, age_group=true,
-) }}
+crude as (
+
+    with
+    {{ indicator_select(
+        'tsb_patients_per_1000', 'cells', kind='rate', per_unit=1000,
+        numerator='sum(patients)',
+        denominator='case when grouping(age_group) = 0 then sum(persons) else sum(persons_adult) end',
+        lineage=merged_lineage(),
+        geo=[[('rhf', 'rhf_code')], [('county', 'county_code'), ('municipality', 'municipality_code')]],
+        sex=true, age_group=true,
+    ) }}
+
+),
+
+standard as (
+
+    -- the 2024 population of Norway aged 18+ by age band: the weights
+    select age_group, sum(persons) / sum(sum(persons)) over () as weight
+    from cells
+    where year = 2024 and age_group <> '0-17'
+    group by age_group
+
+),
+
+adult_cells as (
+
+    select cells.*, standard.weight
+    from cells
+    inner join standard
+        on standard.age_group = cells.age_group
+
+),
+
+{% set levels = [('rhf', 'rhf_code'), ('county', 'county_code'), ('municipality', 'municipality_code')] %}
+by_band as (
+
+    select
+        year,
+        {{ geo_level_from_grouping(levels) }} as geo_level,
+        {{ geo_code_from_grouping(levels) }} as geo_code,
+        case when grouping(sex) = 0 then sex else 'all' end as sex,
+        age_group,
+        any_value(weight) as weight,
+        sum(patients) as patients,
+        sum(persons) as persons,
+        {{ merged_lineage() }} as load_ids
+    from adult_cells
+    group by
+        year,
+        age_group,
+        grouping sets ((), (rhf_code), (county_code), (county_code, municipality_code)),
+        grouping sets ((), (sex))
+
+),
+
+age_standardised as (
+
+    select
+        'tsb_patients_per_1000' as indicator_id,
+        cast(year as integer) as year,
+        geo_level,
+        geo_code,
+        sex,
+        'all' as age_group,
+        'adjustment=age_standardised' as breakdown,
+        cast(null as varchar) as parent_breakdown,
+        cast(sum(patients) as double) as numerator,
+        cast(sum(persons) as double) as denominator,
+        1000.0 * sum(weight * patients / persons) as value,
+        -- Dobson et al. (1991): var(ASR) = sum(w^2 d / n^2); the interval model scales it
+        -- by the exact Poisson limits of the observed total
+        1000.0 * sqrt(sum(weight * weight * patients / (persons * persons))) as value_sd,
+        {{ merged_lineage() }} as load_ids
+    from by_band
+    where geo_code is not null and persons > 0
+    group by all
+    -- every band present, or the weights would not add up to one
+    having count(*) = (select count(*) from standard)
+
+),
+
+moving_average as (
+
+    select
+        indicator_id,
+        year,
+        geo_level,
+        geo_code,
+        sex,
+        age_group,
+        'adjustment=moving_average_3y' as breakdown,
+        cast(null as varchar) as parent_breakdown,
+        sum(numerator) over window_3y as numerator,
+        sum(denominator) over window_3y as denominator,
+        1000.0 * sum(numerator) over window_3y / sum(denominator) over window_3y as value,
+        cast(null as double) as value_sd,
+        list_sort(list_distinct(flatten(list(load_ids) over window_3y))) as load_ids,
+        count(*) over window_3y as years_in_window
+    from crude
+    where geo_level in ('county', 'municipality') and breakdown = 'total' and age_group = 'all'
+    window window_3y as (
+        partition by geo_level, geo_code, sex, age_group
+        order by year
+        range between 2 preceding and current row
+    )
+
+)
+
+select * from crude
+union all
+select * from age_standardised
+union all
+select * exclude (years_in_window) from moving_average
+where years_in_window = 3

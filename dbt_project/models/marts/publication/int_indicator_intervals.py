@@ -3,6 +3,9 @@
 - share: Wilson score interval (statsmodels proportion_confint), in percent;
 - person counts and rates of persons: exact Poisson (Garwood, chi-square quantiles from
   scipy), scaled by the rate's unit over the population;
+- age-standardised rates (breakdown adjustment=age_standardised): Dobson et al. (1991), the
+  exact Poisson limits of the observed count scaled by the rate's standard error, as Public
+  Health England's Fingertips does;
 - mean: Student's t interval from the standard deviation the indicator model carries;
 - median, difference and non-person counts (costs, FTEs, bed-days): no interval.
 """
@@ -18,7 +21,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     values = (
         dbt.ref("int_indicator_values_unioned")
-        .project("row_id, indicator_id, numerator, denominator, value, value_sd")
+        .project("row_id, indicator_id, breakdown, numerator, denominator, value, value_sd")
         .df()
     )
     catalog = dbt.ref("stg_catalog__indicators").df()[["indicator_id", "kind", "unit", "is_person_count"]]
@@ -47,6 +50,16 @@ def model(dbt, session):
         per_unit = frame["unit"].map(RATE_UNITS).to_numpy(dtype=float)[poisson]
         scale[is_rate] = per_unit[is_rate] / den[poisson][is_rate]
         low[poisson], high[poisson] = lo * scale, hi * scale
+
+    standardised = (frame["breakdown"] == "adjustment=age_standardised").to_numpy()
+    dobson = standardised & (num > 0) & ~np.isnan(frame["value_sd"].to_numpy(dtype=float))
+    low[standardised], high[standardised] = np.nan, np.nan
+    if dobson.any():
+        observed = num[dobson]
+        value = frame["value"].to_numpy(dtype=float)[dobson]
+        scale = frame["value_sd"].to_numpy(dtype=float)[dobson] / np.sqrt(observed)
+        low[dobson] = value + scale * (stats.chi2.ppf(0.025, 2 * observed) / 2 - observed)
+        high[dobson] = value + scale * (stats.chi2.ppf(0.975, 2 * observed + 2) / 2 - observed)
 
     sd = frame["value_sd"].to_numpy(dtype=float)
     mean = (frame["kind"] == "mean").to_numpy() & (den > 1) & ~np.isnan(sd)
