@@ -37,9 +37,14 @@ def _query(path: str, sql: str, params: list | None = None) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def indicator_values(path: str, version: str) -> pd.DataFrame:
-    """National and regional rows of the long mart (the overview needs no municipalities)."""
+    """National and regional headline rows of the long mart: all sexes and ages, no adjusted
+    rates (the overview needs no municipalities)."""
     levels = ", ".join(f"'{level}'" for level in REPORT_LEVELS)
-    return _query(path, f"SELECT * FROM mart_indicator_values WHERE geo_level IN ({levels})")
+    return _query(
+        path,
+        f"SELECT * FROM mart_indicator_values WHERE geo_level IN ({levels}) "
+        "AND sex = 'all' AND age_group = 'all' AND breakdown NOT LIKE 'adjustment=%'",
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

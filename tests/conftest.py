@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -101,6 +102,12 @@ def table_fingerprints(db: Path, schemas: tuple[str, ...] | None = None) -> dict
             if schemas and schema not in schemas:
                 continue
             frame = con.sql(f'SELECT * FROM "{schema}"."{table}"').df()
+            # list columns (lineage load ids) hash as their text
+            for column in frame.columns:
+                if frame[column].map(lambda v: isinstance(v, (list, np.ndarray))).any():
+                    frame[column] = frame[column].map(
+                        lambda v: str(list(v)) if isinstance(v, (list, np.ndarray)) else v
+                    )
             digest = int(pd.util.hash_pandas_object(frame, index=False).sum()) if len(frame) else 0
             out[f"{schema}.{table}"] = (len(frame), digest)
     return out

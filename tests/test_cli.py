@@ -9,6 +9,7 @@ import urllib.request
 
 import duckdb
 
+from rusmonitor.quality import published_indicators
 from test_report import _free_port
 
 
@@ -47,4 +48,4 @@ def test_demo_generates_runs_the_dag_and_serves_the_report(tmp_path):
         published = con.execute("SELECT count(DISTINCT indicator_id) FROM mart_indicator_values").fetchall()[
             0
         ][0]
-    assert published == 6
+    assert published == len(published_indicators()) == 34

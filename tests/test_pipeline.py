@@ -187,3 +187,15 @@ def test_failing_quality_gate_stops_publication(copied):
     assert tasks["validate_marts"] == "failed"
     assert tasks["publish"] == "upstream_failed"
     assert file_digest(copied["serving"]) == served_before
+
+
+def test_dbt_docs_build_as_one_static_page_with_the_catalog_definitions(pipeline):
+    from rusmonitor.transform import generate_docs
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RUSMONITOR_DATA", str(pipeline["warehouse"].parent.parent))
+        page = generate_docs(pipeline["warehouse"])
+    html = page.read_text(encoding="utf-8")
+    assert "ind_detox_followup_24h_share" in html
+    # the indicator's definition, generated from the catalog into the model's YAML
+    assert catalog.indicator("detox_followup_24h_share")["numerator"][:60] in html

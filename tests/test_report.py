@@ -23,7 +23,7 @@ def _national_latest(serving: Path) -> dict[str, float]:
         return dict(
             con.execute(
                 "SELECT indicator_id, value FROM mart_indicator_values WHERE geo_level = 'national' "
-                "AND breakdown = 'total' AND year = 2024"
+                "AND breakdown = 'total' AND sex = 'all' AND age_group = 'all' AND year = 2024"
             ).fetchall()
         )
 
@@ -39,15 +39,24 @@ def _names(serving: Path) -> list[str]:
         ]
 
 
-def test_overview_shows_the_six_indicators(pipeline, monkeypatch):
+def _with_regional_rows(serving: Path) -> int:
+    with duckdb.connect(str(serving), read_only=True) as con:
+        return con.execute(
+            "SELECT count(DISTINCT indicator_id) FROM mart_indicator_values m WHERE geo_level IN "
+            "('rhf', 'county') AND sex = 'all' AND age_group = 'all' AND year = (SELECT max(year) "
+            "FROM mart_indicator_values n WHERE n.indicator_id = m.indicator_id AND geo_level = 'national')"
+        ).fetchall()[0][0]
+
+
+def test_overview_shows_every_published_indicator(pipeline, monkeypatch):
     monkeypatch.setenv("RUSMONITOR_SERVING", str(pipeline["serving"]))
     at = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
     at.run()
     assert not at.exception
     names = _names(pipeline["serving"])
-    assert len(names) == 6
+    assert len(names) == 34
     assert [s.value for s in at.subheader] == names
-    assert len(at.table) == 6  # one regional table per indicator
+    assert len(at.table) == _with_regional_rows(pipeline["serving"])  # one regional table each
     # the headline of TSB patients is the mart's national 2024 value, formatted Norwegian-style
     patients = int(_national_latest(pipeline["serving"])["tsb_patients"])
     expected = f"{patients:,}".replace(",", "\u00a0") + " personer"

@@ -52,8 +52,10 @@ def dbt_task_group(group_id: str = "dbt", **kwargs: Any):
             load_method=LoadMode.DBT_LS,
             test_behavior=TestBehavior.AFTER_EACH,
             invocation_mode=InvocationMode.DBT_RUNNER,
+            # a test over two models (the crosswalk keeps totals) runs once both are built
+            should_detach_multiple_parents_tests=True,
         ),
-        operator_args={"install_deps": False, "callback": _close_duckdb},
+        operator_args={"callback": _close_duckdb},
         default_args={
             "on_execute_callback": _point_dbt_at_the_warehouse,
             "on_failure_callback": _close_duckdb,

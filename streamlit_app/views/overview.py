@@ -40,7 +40,9 @@ for indicator_id in published:
     rows = values[values.indicator_id == indicator_id]
     national = rows[rows.geo_level == "national"].sort_values("year")
     latest_year = int(national.year.max())
-    headline_keys = ["total"] if "total" in set(national.breakdown) else sorted(national.breakdown.unique())
+    # the total, or (census measures, function levels, sectors) up to six single categories
+    single = sorted(b for b in national.breakdown.unique() if ";" not in b)
+    headline_keys = ["total"] if "total" in single else single[:6]
 
     st.divider()
     st.subheader(meta.name_no)

@@ -31,7 +31,7 @@ crude as (
 standard as (
 
     -- the 2024 population of Norway aged 18+ by age band: the weights
-    select age_group, sum(persons) / sum(sum(persons)) over () as weight
+    select age_group, cast(sum(persons) / sum(sum(persons)) over () as decimal(38, 18)) as weight
     from cells
     where year = 2024 and age_group <> '0-17'
     group by age_group
@@ -82,10 +82,14 @@ age_standardised as (
         cast(null as varchar) as parent_breakdown,
         cast(sum(patients) as double) as numerator,
         cast(sum(persons) as double) as denominator,
-        1000.0 * sum(weight * patients / persons) as value,
+        -- each band's term as an exact decimal before the sum: a sum of doubles depends on the
+        -- order the threads add them in, and a rebuild must give the same bits
+        1000.0 * cast(sum(cast(weight * patients / persons as decimal(38, 18))) as double) as value,
         -- Dobson et al. (1991): var(ASR) = sum(w^2 d / n^2); the interval model scales it
         -- by the exact Poisson limits of the observed total
-        1000.0 * sqrt(sum(weight * weight * patients / (persons * persons))) as value_sd,
+        1000.0 * sqrt(cast(sum(
+            cast(weight * weight * patients / (persons * persons) as decimal(38, 24))
+        ) as double)) as value_sd,
         {{ merged_lineage() }} as load_ids
     from by_band
     where geo_code is not null and persons > 0
