@@ -84,11 +84,17 @@ age_standardised as (
         cast(sum(persons) as double) as denominator,
         -- each band's term as an exact decimal before the sum: a sum of doubles depends on the
         -- order the threads add them in, and a rebuild must give the same bits
-        1000.0 * cast(sum(cast(weight * patients / persons as decimal(38, 18))) as double) as value,
+        1000.0 * cast(sum(
+            cast(cast(weight as double) * patients / cast(persons as double) as decimal(38, 18))
+        ) as double) as value,
         -- Dobson et al. (1991): var(ASR) = sum(w^2 d / n^2); the interval model scales it
         -- by the exact Poisson limits of the observed total
         1000.0 * sqrt(cast(sum(
-            cast(weight * weight * patients / (persons * persons) as decimal(38, 24))
+            cast(
+                cast(weight as double) * cast(weight as double) * patients
+                    / (cast(persons as double) * cast(persons as double))
+                as decimal(38, 30)
+            )
         ) as double)) as value_sd,
         {{ merged_lineage() }} as load_ids
     from by_band
