@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from rusmonitor.settings import serving_path
+from rusmonitor.quality_store import quality_file
+from rusmonitor.settings import data_docs_index, serving_path
 
 REPORT_LEVELS = ("national", "rhf", "county")
 
@@ -56,3 +57,34 @@ def indicators(path: str, version: str) -> pd.DataFrame:
 def publish_info(path: str, version: str) -> dict:
     frame = _query(path, "SELECT * FROM publish_info")
     return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+def quality_version() -> str | None:
+    return serving_version(quality_file(serving_file()))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def quality_status(version: str | None) -> dict:
+    """The newest validation runs (beside the serving file): when they ran, and the suites and
+    expectations whose critical checks failed since the last run that passed everything."""
+    path = quality_file(serving_file())
+    if version is None or not path.exists():
+        return {}
+    runs = _query(str(path), "SELECT * FROM quality_runs ORDER BY validated_at")
+    if runs.empty:
+        return {}
+    last_ok = runs[runs.success].validated_at.max()
+    failing = runs[~runs.success & ((runs.validated_at > last_ok) if pd.notna(last_ok) else True)]
+    results = _query(
+        str(path),
+        "SELECT suite, expectation, column_name FROM quality_results WHERE NOT success "
+        "AND severity = 'critical' AND run_id IN (SELECT unnest(?))",
+        [list(failing.run_id.unique())],
+    )
+    return {
+        "last_validated": runs.validated_at.max(),
+        "failed_runs": len(failing),
+        "failures": results.drop_duplicates().to_dict("records"),
+        "warnings": int(runs.failed_warning.iloc[-20:].sum()),
+        "data_docs": str(data_docs_index()),
+    }

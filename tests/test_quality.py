@@ -52,15 +52,16 @@ def test_raw_suite_fails_bad_rows(overrides, expectation):
 
 def _mart_frame() -> pd.DataFrame:
     rows = []
+    places = [("national", "NO")] + [("rhf", code) for code in quality.RHF_CODES]
     for indicator in quality.published_indicators():
-        for year in (2013, 2014):
+        for year, (level, code) in ((y, p) for y in (2013, 2014) for p in places):
             rows.append(
                 {
                     "indicator_id": indicator,
                     "year": year,
-                    "geo_level": "national",
-                    "geo_code": "NO",
-                    "geo_name": "Norge",
+                    "geo_level": level,
+                    "geo_code": code,
+                    "geo_name": code,
                     "sex": "all",
                     "age_group": "all",
                     "breakdown": "total",
@@ -81,12 +82,36 @@ def _mart_frame() -> pd.DataFrame:
 
 def _failed(frame: pd.DataFrame, years=(2013, 2014)) -> set[str]:
     by_source = {ind["source"]: list(years) for ind in catalog.indicators()} | {"ssb_population": list(years)}
+    frame = quality.with_derived_columns(frame)
     result = quality.validate_frame("mart", frame, quality.mart_expectations(by_source)[1:])
     return {o.expectation for o in result.outcomes if not o.success}
 
 
 def test_mart_suite_passes_a_good_mart():
     assert _failed(_mart_frame(), years=(2014,)) == set()
+
+
+def test_mart_suite_catches_a_region_missing_and_an_interval_without_its_value():
+    frame = _mart_frame()
+    gone = (frame.indicator_id == "tsb_patients") & (frame.geo_code == "helse_nord") & (frame.year == 2014)
+    assert "expect_column_distinct_values_to_contain_set" in _failed(frame[~gone], years=(2014,))
+    frame = _mart_frame()
+    frame["ci_low"], frame["ci_high"] = 40.0, 45.0  # the value is 50
+    assert "expect_column_values_to_be_between" in _failed(frame, years=(2014,))
+
+
+def test_a_tenfold_jump_is_a_warning_not_a_failure():
+    frame = _mart_frame()
+    frame.loc[(frame.indicator_id == "tsb_cost_nok") & (frame.year == 2014), "value"] = 500.0
+    frame = quality.with_derived_columns(frame)
+    by_source = {ind["source"]: [2013, 2014] for ind in catalog.indicators()} | {
+        "ssb_population": [2013, 2014]
+    }
+    result = quality.validate_frame("mart", frame, quality.mart_expectations(by_source)[1:])
+    assert result.success
+    assert [(o.expectation, o.severity) for o in result.warnings] == [
+        ("expect_column_values_to_be_between", "warning")
+    ]
 
 
 def test_mart_suite_catches_a_small_denominator_of_persons():

@@ -35,28 +35,44 @@ def load_catalog() -> int:
     return load.load_catalog()
 
 
+def _publish_quality() -> None:
+    """Results to the file beside the serving file and to the Data Docs site, whatever the
+    outcome: the report shows a failed run too."""
+    from rusmonitor import quality, quality_store
+
+    quality_store.export()
+    quality.build_data_docs()
+
+
 @task
 def load_source(source: str) -> dict:
-    """Load one source's landing files into raw.<table>; returns what each file did."""
+    """Load one source's landing files into raw.<table>, each through its GX raw checkpoint
+    (a critical failure rolls that file back); returns what each file did."""
     from rusmonitor import load
 
-    results = fail_on_data_error(load.load_source, source)
+    try:
+        results = fail_on_data_error(load.load_source, source)
+    finally:
+        _publish_quality()
     return {r.file: f"{r.status} ({r.rows} rows, {len(r.quarantined)} quarantined)" for r in results}
 
 
 @task
 def validate_raw(sources: list[str] | None = None, loaded: dict | None = None) -> dict:
-    """Run the GX raw suites (from the contracts) of these sources; fail if any fails. Given
-    what the load did and nothing changed, skip: no new data, so no Asset event either."""
+    """Run the GX freshness suite of these sources; fail on a critical failure. Given what the
+    load did and nothing changed, skip: no new data, so no Asset event either."""
     from airflow.sdk.exceptions import AirflowSkipException
 
-    from rusmonitor import quality
-    from rusmonitor.contracts import contracts_for
+    from rusmonitor import quality, quality_store
 
     if loaded is not None and all(v.startswith("unchanged") for v in loaded.values()):
         raise AirflowSkipException("no new or changed files: nothing to validate or announce")
-    tables = None if sources is None else [c.table for s in sources for c in contracts_for(s)]
-    results = fail_on_data_error(lambda: quality.gate(quality.validate_raw(tables=tables)))
+    # the contract and period suites ran per file in the load (its checkpoint); what is left
+    # is the sources' freshness: has the newest period arrived?
+    results = quality.validate_freshness(sources=sources)
+    quality_store.record(results, "raw", context="freshness")
+    _publish_quality()
+    fail_on_data_error(quality.gate, results)
     return {r.suite: r.rows for r in results}
 
 
@@ -70,10 +86,14 @@ def dbt_build() -> dict:
 
 @task
 def validate_marts() -> dict:
-    """Run the GX mart suite (from the catalog); a failure stops publication."""
-    from rusmonitor import quality
+    """Run the GX mart suite (from the catalog); a critical failure stops publication, and the
+    report, still on the last good data, says the newest run failed quality."""
+    from rusmonitor import quality, quality_store
 
-    results = fail_on_data_error(lambda: quality.gate(quality.validate_marts()))
+    results = quality.validate_marts()
+    quality_store.record(results, "marts", context="mart_indicator_values")
+    _publish_quality()
+    fail_on_data_error(quality.gate, results)
     return {r.suite: r.rows for r in results}
 
 

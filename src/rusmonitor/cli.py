@@ -32,6 +32,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     out = args.out or settings.landing_dir()
     files = generate(parse_years(args.years) if args.years else None, args.seed, out)
     print(f"generated {len(files)} landing files under {out} in {time.perf_counter() - started:.1f} s")
+    if args.defects:
+        from rusmonitor.defects import CAUGHT_BY, inject
+
+        names = [d.strip() for d in args.defects.split(",") if d.strip()]
+        changed = inject(Path(out), names)
+        for name in names:
+            layer, suite, expectation, column = CAUGHT_BY[name]
+            print(f"defect {name}: expect {suite} {expectation}({column or ''}) to fail ({layer})")
+        print(f"{len(changed)} landing file(s) changed or removed")
     return 0
 
 
@@ -155,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="e.g. 2010-2024 or 2013,2014 (default: every year each source covers, 2002-2024)",
     )
     g.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    g.add_argument(
+        "--defects",
+        default=None,
+        help="inject defects the quality suites must catch, comma-separated: null_keys, "
+        "out_of_range_share, duplicated_period, missing_region, tenfold_jump, stale_file",
+    )
     g.add_argument("--out", default=None, help="landing folder (default: RUSMONITOR_LANDING or data/landing)")
     g.set_defaults(func=cmd_generate)
 

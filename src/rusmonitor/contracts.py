@@ -42,6 +42,15 @@ class Contract:
     metadata_columns: tuple[str, ...] = field(
         default=("_load_id", "_source_file", "_content_hash", "_row_number")
     )
+    # columns whose total per period should move smoothly from year to year (a tenfold jump
+    # is an error, not news); person-level tables are checked on their row counts instead
+    measures: tuple[str, ...] = ()
+    # how many years the newest period may lag the newest of any source (None: a one-off
+    # survey, no freshness); the survey rounds of PasOpp come every three years
+    freshness_lag_years: int | None = 0
+    # (larger, smaller) column pairs: a part never exceeds its whole (yes-answers never exceed
+    # answers), else a share above 100 % follows
+    ordered_pairs: tuple[tuple[str, str], ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -178,6 +187,7 @@ IS_24_8_FTE = Contract(
         Column("malgruppe", "varchar", "target group", allowed=("voksne", "barn")),
         Column("arsverk", "decimal(10,1)", "full-time equivalents", min=0, max=10000),
     ),
+    measures=("arsverk",),
 )
 
 SAMDATA_OPERATING_COSTS = Contract(
@@ -201,6 +211,7 @@ SAMDATA_OPERATING_COSTS = Contract(
             max=1_000_000,
         ),
     ),
+    measures=("driftskostnader_mnok",),
 )
 
 SAMDATA_PRICE_INDEX = Contract(
@@ -233,6 +244,7 @@ SAMDATA_TSB_ACTIVITY = Contract(
         Column("dognplasser_offentlig", "integer", "residential places, public", min=0),
         Column("dognplasser_privat", "integer", "residential places, private", min=0),
     ),
+    measures=("oppholdsdogn", "innleggelser", "polikliniske_konsultasjoner"),
 )
 
 SSB_POPULATION = Contract(
@@ -263,6 +275,7 @@ SSB_POPULATION = Contract(
             allowed=(".", "..", "...", ":", "-"),
         ),
     ),
+    measures=("personer",),
 )
 
 LEVELS = ("gronn", "gul", "rod", "blodrod")
@@ -295,6 +308,7 @@ DODSARSAK_DRUG_DEATHS = Contract(
         ),
         Column("antall", "integer", "deaths", min=0, max=2000),
     ),
+    measures=("antall",),
 )
 
 BRUKERPLAN_USERS = Contract(
@@ -344,6 +358,7 @@ KRIMINALOMSORGEN_MEASURES = Contract(
         ),
         Column("antall", "integer", "count", min=0, max=100000),
     ),
+    measures=("antall",),
 )
 
 
@@ -396,6 +411,7 @@ KARTLEGGING_CLIENTS = Contract(
             for m in CENSUS_MEASURES
         ),
     ),
+    freshness_lag_years=None,
 )
 
 PASOPP_RESPONDENTS = Contract(
@@ -441,6 +457,7 @@ PASOPP_RESPONDENTS = Contract(
             max=5,
         ),
     ),
+    freshness_lag_years=3,
 )
 
 UNGDATA_RESPONSES = Contract(
@@ -463,6 +480,13 @@ UNGDATA_RESPONSES = Contract(
         Column("beruset_12m", "integer", "drunk at least once in the last 12 months", min=0),
         Column("svar_cannabis", "integer", "answered: cannabis in the last 12 months", min=0),
         Column("cannabis_12m", "integer", "used cannabis in the last 12 months", min=0),
+    ),
+    measures=("respondenter",),
+    ordered_pairs=(
+        ("respondenter", "svar_beruset"),
+        ("svar_beruset", "beruset_12m"),
+        ("respondenter", "svar_cannabis"),
+        ("svar_cannabis", "cannabis_12m"),
     ),
 )
 

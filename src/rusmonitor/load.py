@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from rusmonitor import catalog
+from rusmonitor import catalog, quality, quality_store
 from rusmonitor.contracts import (
     BRUKERPLAN_USERS,
     DODSARSAK_DRUG_DEATHS,
@@ -530,7 +530,20 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
     try:
         for i, inc in enumerate(incoming):  # check everything before writing anything
             con.register(f"incoming_{i}", inc.frame)
-            errors, _ = contract_violations(con, inc, name, f"incoming_{i}")
+            try:
+                errors, _ = contract_violations(con, inc, name, f"incoming_{i}")
+            except LoadError as rejected:
+                # the file is wrong as a whole: its GX raw suite names what, for the record
+                typed = ", ".join(f"{parsed(c)} AS {c.name}" for c in inc.contract.columns)
+                result = quality.check_incoming(con, inc.contract, f"incoming_{i}", typed)
+                quality_store.record([result], "raw", context=name, con=con)
+                failed = "; ".join(str(o) for o in result.outcomes if not o.success)
+                raise LoadError(
+                    rejected.file,
+                    str(rejected).split("\n")[0] + (f"\n  GX: {failed}" if failed else ""),
+                    rejected.errors,
+                    rejected.total,
+                ) from rejected
             quarantine.append((inc, errors))
         rows = 0
         con.execute("BEGIN TRANSACTION")
@@ -558,10 +571,20 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
                     period,
                 ],
             )
-            con.execute("COMMIT")
+            # the raw checkpoint: GX suites over what this load wrote, before it is committed
+            checked = {inc.contract.table: inc.contract for inc in incoming}
+            results = [r for c in checked.values() for r in quality.check_load(con, c, load_id)]
         except Exception:
             con.execute("ROLLBACK")
             raise
+        if all(r.success for r in results):
+            con.execute("COMMIT")
+            quality_store.record(results, "raw", context=name, con=con)
+        else:
+            # a critical expectation failed: the period keeps its last good data
+            con.execute("ROLLBACK")
+            quality_store.record(results, "raw", context=name, con=con)
+            raise quality.QualityGateFailed(results, what=f"{name} was not loaded (raw unchanged): ")
     finally:
         for i in range(len(incoming)):
             con.unregister(f"incoming_{i}")

@@ -44,5 +44,14 @@ def serving_path() -> Path:
     return _path("RUSMONITOR_SERVING", data_dir() / "serving" / "warehouse.duckdb")
 
 
+def quality_dir() -> Path:
+    """GX project (suites, validation results) and its Data Docs site."""
+    return _path("RUSMONITOR_QUALITY", data_dir() / "quality")
+
+
+def data_docs_index() -> Path:
+    return quality_dir() / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
 def airflow_home() -> Path:
     return _path("AIRFLOW_HOME", data_dir() / "airflow")

@@ -22,6 +22,22 @@ values = report_data.indicator_values(str(path), version)
 catalog = report_data.indicators(str(path), version).set_index("indicator_id")
 info = report_data.publish_info(str(path), version)
 published_at = pd.Timestamp(info["published_at"]).strftime("%d.%m.%Y %H:%M") if info else "?"
+quality = report_data.quality_status(report_data.quality_version())
+if quality.get("failed_runs"):
+    failures = "; ".join(
+        f"{f['suite']}: {f['expectation']}" + (f" ({f['column_name']})" if f["column_name"] else "")
+        for f in quality["failures"][:5]
+    )
+    st.error(
+        f"Den nyeste kjøringen feilet kvalitetskontrollen ({failures}). Rapporten viser fortsatt "
+        "sist godkjente publisering."
+    )
+if quality:
+    st.caption(
+        f"Kvalitetskontroll (Great Expectations) sist kjørt "
+        f"{pd.Timestamp(quality['last_validated']):%d.%m.%Y %H:%M} UTC; "
+        f"{quality['warnings']} advarsler i de siste kjøringene. Data Docs: `{quality['data_docs']}`"
+    )
 st.caption(
     f"Publisert {published_at} UTC fra {info.get('source_files', '?')} kildefiler "
     f"(versjon {info.get('version', '?')}). Antall personer fra 1 til 4 vises ikke "

@@ -1,0 +1,161 @@
+"""Validation results, kept: in the warehouse (schema `quality`) and, for the report, in a small
+file beside the serving file (`quality.duckdb`, replaced in one rename), so the report can say
+that the newest run failed quality while it keeps serving the last good data.
+
+quality_runs     one row per validation run of one suite: run id, layer, suite, when,
+                 success (no critical failure), rows validated, seconds, counts of failures
+quality_results  one row per expectation per run: expectation, column, severity, success,
+                 observed value, unexpected count, error
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from rusmonitor.quality import CRITICAL, SuiteResult
+from rusmonitor.settings import serving_path, warehouse_path
+
+log = logging.getLogger(__name__)
+
+DDL = """
+CREATE SCHEMA IF NOT EXISTS quality;
+CREATE TABLE IF NOT EXISTS quality.quality_runs (
+    run_id VARCHAR, layer VARCHAR, suite VARCHAR, context VARCHAR, validated_at TIMESTAMP,
+    success BOOLEAN, rows_validated BIGINT, seconds DOUBLE, expectations INTEGER,
+    failed_critical INTEGER, failed_warning INTEGER);
+CREATE TABLE IF NOT EXISTS quality.quality_results (
+    run_id VARCHAR, suite VARCHAR, expectation VARCHAR, column_name VARCHAR, severity VARCHAR,
+    success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, error VARCHAR,
+    kwargs VARCHAR);
+"""
+
+
+def new_run_id(layer: str) -> str:
+    return f"{layer}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def _json(value) -> str | None:
+    if value is None:
+        return None
+    try:
+        return json.dumps(value, default=str, ensure_ascii=False)[:2000]
+    except (TypeError, ValueError):
+        return str(value)[:2000]
+
+
+def record(
+    results: list[SuiteResult],
+    layer: str,
+    context: str = "",
+    run_id: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    warehouse: Path | None = None,
+) -> str:
+    """Store the runs and one row per expectation; returns the run id."""
+    run_id = run_id or new_run_id(layer)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    runs = pd.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "layer": layer,
+                "suite": r.suite,
+                "context": context,
+                "validated_at": now,
+                "success": r.success,
+                "rows_validated": r.rows,
+                "seconds": r.seconds,
+                "expectations": len(r.outcomes),
+                "failed_critical": sum(not o.success and o.severity == CRITICAL for o in r.outcomes),
+                "failed_warning": sum(not o.success and o.severity != CRITICAL for o in r.outcomes),
+            }
+            for r in results
+        ],
+        columns=[
+            "run_id", "layer", "suite", "context", "validated_at", "success", "rows_validated",
+            "seconds", "expectations", "failed_critical", "failed_warning",
+        ],
+    )  # fmt: skip
+    outcomes = pd.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "suite": o.suite,
+                "expectation": o.expectation,
+                "column_name": o.column,
+                "severity": o.severity,
+                "success": o.success,
+                "observed_value": _json(o.observed),
+                "unexpected_count": o.unexpected_count,
+                "error": o.error,
+                "kwargs": _json(o.kwargs),
+            }
+            for r in results
+            for o in r.outcomes
+        ],
+        columns=[
+            "run_id", "suite", "expectation", "column_name", "severity", "success",
+            "observed_value", "unexpected_count", "error", "kwargs",
+        ],
+    )  # fmt: skip
+    outcomes["unexpected_count"] = outcomes["unexpected_count"].astype("Int64")
+
+    def write(c: duckdb.DuckDBPyConnection) -> None:
+        c.execute(DDL)
+        c.register("runs_frame", runs)
+        c.register("outcomes_frame", outcomes)
+        c.execute("INSERT INTO quality.quality_runs SELECT * FROM runs_frame")
+        c.execute("INSERT INTO quality.quality_results SELECT * FROM outcomes_frame")
+        c.unregister("runs_frame")
+        c.unregister("outcomes_frame")
+
+    if con is not None:
+        write(con)
+    else:
+        with duckdb.connect(str(warehouse or warehouse_path())) as c:
+            write(c)
+    log.info(
+        "quality run %s (%s): %d suite(s), %d expectation(s), %d critical failure(s)",
+        run_id,
+        layer,
+        len(runs),
+        len(outcomes),
+        int(runs.failed_critical.sum()) if len(runs) else 0,
+    )
+    return run_id
+
+
+def quality_file(serving: Path | None = None) -> Path:
+    return (serving or serving_path()).with_name("quality.duckdb")
+
+
+def export(warehouse: Path | None = None, serving: Path | None = None) -> Path:
+    """Copy the quality tables beside the serving file, replacing it in one rename: readers see
+    the old file or the new one, never half of one."""
+    target = quality_file(serving)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    with duckdb.connect(str(tmp)) as out:
+        out.execute(f"ATTACH '{warehouse or warehouse_path()}' AS build (READ_ONLY)")
+        present = {
+            r[0]
+            for r in out.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'build' "
+                "AND schema_name = 'quality'"
+            ).fetchall()
+        }
+        for table in ("quality_runs", "quality_results"):
+            if table in present:
+                out.execute(f"CREATE TABLE {table} AS SELECT * FROM build.quality.{table}")
+        out.execute("DETACH build")
+    os.replace(tmp, target)
+    return target
