@@ -64,6 +64,24 @@ def render_contracts() -> str:
             f"- **Grain:** {contract.grain}",
             f"- **Key:** {', '.join(f'`{k}`' for k in contract.key)}",
             f"- **File:** {contract.file_format}",
+            "- **Freshness:** "
+            + (
+                "a one-off survey"
+                if contract.freshness_lag_years is None
+                else f"newest period at most {contract.freshness_lag_years} year(s) behind the newest source"
+            ),
+        ]
+        if contract.measures:
+            lines.append(
+                "- **Totals checked per period** (⅕–5× the median period): "
+                + ", ".join(f"`{m}`" for m in contract.measures)
+            )
+        if contract.ordered_pairs:
+            lines.append(
+                "- **Parts never exceed their whole:** "
+                + ", ".join(f"`{a}` ≥ `{b}`" for a, b in contract.ordered_pairs)
+            )
+        lines += [
             "",
             "| column | type | meaning | rules |",
             "|---|---|---|---|",

@@ -537,32 +537,6 @@ def validate_freshness(warehouse: Path | None = None, sources: list[str] | None 
     return [result]
 
 
-def validate_raw(warehouse: Path | None = None, tables: list[str] | None = None) -> list[SuiteResult]:
-    results = []
-    with duckdb.connect(str(warehouse or warehouse_path()), read_only=True) as con:
-        present = {
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'"
-            ).fetchall()
-        }
-        for table in tables or list(CONTRACTS):
-            if table not in present:
-                continue
-            frame = _frame(con, f"SELECT * FROM raw.{table}")
-            result = validate_frame(f"raw.{table}", frame, raw_expectations(CONTRACTS[table]))
-            log.info(
-                "GX raw.%s: %s (%d rows, %d expectations, %.1f s)",
-                table,
-                "passed" if result.success else "FAILED",
-                result.rows,
-                len(result.outcomes),
-                result.seconds,
-            )
-            results.append(result)
-    return results
-
-
 def loaded_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
     """The years each source has loaded, from the loader's bookkeeping (period = source/year)."""
     rows = con.execute(
