@@ -123,3 +123,32 @@ where geo_code is not null
 {% macro merged_lineage() -%}
     list_sort(list_distinct(flatten(list(load_ids))))
 {%- endmacro %}
+
+{#- Three years up to `year` pooled for a rate's county and municipality totals (numerators and
+    denominators summed over the window, as Kommunehelsa shows small-area rates): rows with
+    breakdown adjustment=moving_average_3y, only where all three years are there. `relation`
+    holds the rate's rows in the standard columns. -#}
+{% macro moving_average_3y(relation, per_unit) %}
+    select
+        indicator_id,
+        year,
+        geo_level,
+        geo_code,
+        sex,
+        age_group,
+        'adjustment=moving_average_3y' as breakdown,
+        cast(null as varchar) as parent_breakdown,
+        sum(numerator) over window_3y as numerator,
+        sum(denominator) over window_3y as denominator,
+        {{ per_unit }} * sum(numerator) over window_3y / sum(denominator) over window_3y as value,
+        cast(null as double) as value_sd,
+        list_sort(list_distinct(flatten(list(load_ids) over window_3y))) as load_ids
+    from {{ relation }}
+    where geo_level in ('county', 'municipality') and breakdown = 'total' and age_group = 'all'
+    window window_3y as (
+        partition by geo_level, geo_code, sex, age_group
+        order by year
+        range between 2 preceding and current row
+    )
+    qualify count(*) over window_3y = 3
+{% endmacro %}

@@ -8,16 +8,10 @@ users as (
 
 ),
 
-crosswalk as (
+-- a person lives in one place: a split municipality sends the person to its main successor
+residence as (
 
-    select * from {{ ref('ref_municipality_crosswalk') }}
-    where is_primary
-
-),
-
-geo as (
-
-    select * from {{ ref('ref_geography_2024') }}
+    select * from {{ ref('int_municipality_residence_2024') }}
 
 ),
 
@@ -36,18 +30,16 @@ select
     latest.age,
     {{ age_group('latest.age') }} as age_group,
     latest.municipality_code as municipality_code_registered,
-    crosswalk.municipality_code_2024 as municipality_code,
-    geo.county_code,
-    geo.hf_code,
-    geo.rhf_code,
+    residence.municipality_code_2024 as municipality_code,
+    residence.county_code,
+    residence.hf_code,
+    residence.rhf_code,
     latest.overall_function_level,
     latest.work_activity_level,
     latest.has_fixed_dwelling,
     latest.has_individual_plan,
     latest.load_id
 from latest
-left join crosswalk
-    on crosswalk.municipality_code = latest.municipality_code
-    and latest.year between crosswalk.valid_from and crosswalk.valid_to
-left join geo
-    on geo.municipality_code = crosswalk.municipality_code_2024
+left join residence
+    on residence.municipality_code = latest.municipality_code
+    and latest.year between residence.valid_from and residence.valid_to

@@ -4,13 +4,7 @@ with
 
 clients as (
 
-    select * from {{ ref('stg_kartlegging__clients') }}
-
-),
-
-county_rhf as (
-
-    select * from {{ ref('int_county_rhf') }}
+    select * from {{ ref('int_kartlegging_clients') }}
 
 ),
 
@@ -23,18 +17,16 @@ unpivoted as (
 )
 
 select
-    unpivoted.client_key,
-    unpivoted.year,
-    unpivoted.institution_type,
-    unpivoted.county_code,
-    county_rhf.rhf_code,
-    unpivoted.sex,
-    unpivoted.is_heavy_user,
-    case when unpivoted.is_heavy_user then 'yes' else 'no' end as heavy_user,
-    substr(unpivoted.measure_column, 3) as measure,
-    coalesce(unpivoted.status_code, 0) = 1 as receives,
-    coalesce(unpivoted.status_code, 0) = 2 as has_unmet_need,
-    unpivoted.load_id
+    client_key,
+    year,
+    institution_type,
+    county_code,
+    rhf_code,
+    sex,
+    is_heavy_user,
+    heavy_user,
+    substr(measure_column, 3) as measure,
+    coalesce(status_code, 0) = 1 as receives,
+    coalesce(status_code, 0) = 2 as has_unmet_need,
+    load_id
 from unpivoted
-left join county_rhf
-    on county_rhf.county_code = unpivoted.county_code

@@ -1,28 +1,12 @@
--- Population on 1 January per 2024 municipality and year, in the bands the rates need. The
--- codes of each year are moved to the 2024 geography (split municipalities by weight).
-with
-
-population as (
-
-    select * from {{ ref('stg_ssb_population__population') }}
-
-),
-
-crosswalk as (
-
-    select * from {{ ref('ref_municipality_crosswalk') }}
-
-)
-
+-- Population on 1 January per 2024 municipality and year, in the bands the per-inhabitant
+-- rates of IS-24/8 need: int_population_cells (already moved to the 2024 geography by the
+-- crosswalk weights) summed over sex and age.
 select
-    population.year,
-    crosswalk.municipality_code_2024 as municipality_code,
-    sum(population.persons * crosswalk.weight) as persons_total,
-    sum(population.persons * crosswalk.weight) filter (where population.age >= 18) as persons_adults,
-    sum(population.persons * crosswalk.weight) filter (where population.age < 18) as persons_children,
-    min(population.load_id) as load_id
-from population
-inner join crosswalk
-    on crosswalk.municipality_code = population.municipality_code
-    and population.year between crosswalk.valid_from and crosswalk.valid_to
-group by all
+    year,
+    municipality_code,
+    sum(persons) as persons_total,
+    sum(persons) filter (where is_adult) as persons_adults,
+    sum(persons) filter (where not is_adult) as persons_children,
+    min(load_id) as load_id
+from {{ ref('int_population_cells') }}
+group by year, municipality_code

@@ -21,7 +21,10 @@ select
     clients.county_code,
     county_rhf.rhf_code,
     clients.sex,
+    clients.is_heavy_user,
     case when clients.is_heavy_user then 'yes' else 'no' end as heavy_user,
+    -- the 27 measures, for int_census_client_measures
+    columns('^t_'),
     clients.load_id
 from clients
 left join county_rhf

@@ -9,23 +9,16 @@ responses as (
 
 ),
 
-crosswalk as (
+residence as (
 
-    select * from {{ ref('ref_municipality_crosswalk') }}
-    where is_primary
-
-),
-
-geo as (
-
-    select * from {{ ref('ref_geography_2024') }}
+    select * from {{ ref('int_municipality_residence_2024') }}
 
 )
 
 select
     responses.year,
-    crosswalk.municipality_code_2024 as municipality_code,
-    geo.county_code,
+    residence.municipality_code_2024 as municipality_code,
+    residence.county_code,
     responses.grade,
     responses.sex,
     responses.respondents,
@@ -35,8 +28,6 @@ select
     responses.cannabis_12m,
     responses.load_id
 from responses
-left join crosswalk
-    on crosswalk.municipality_code = responses.municipality_code
-    and responses.year between crosswalk.valid_from and crosswalk.valid_to
-left join geo
-    on geo.municipality_code = crosswalk.municipality_code_2024
+left join residence
+    on residence.municipality_code = responses.municipality_code
+    and responses.year between residence.valid_from and residence.valid_to

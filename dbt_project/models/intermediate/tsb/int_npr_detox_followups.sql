@@ -16,16 +16,10 @@ episodes as (
 
 ),
 
-geo as (
+-- a person lives in one place: a split municipality sends the person to its main successor
+residence as (
 
-    select * from {{ ref('ref_geography_2024') }}
-
-),
-
-crosswalk as (
-
-    select * from {{ ref('ref_municipality_crosswalk') }}
-    where is_primary
+    select * from {{ ref('int_municipality_residence_2024') }}
 
 ),
 
@@ -74,9 +68,9 @@ select
     stays.person_key,
     stays.sex,
     {{ age_group('year(stays.discharge_date) - stays.birth_year') }} as age_group,
-    crosswalk.municipality_code_2024 as municipality_code,
-    geo.hf_code,
-    geo.rhf_code,
+    residence.municipality_code_2024 as municipality_code,
+    residence.hf_code,
+    residence.rhf_code,
     stays.discharge_date,
     stays.discharged_at,
     stays.discharged_to,
@@ -98,8 +92,6 @@ select
 from stays
 left join next_contact
     on next_contact.stay_id = stays.stay_id
-left join crosswalk
-    on crosswalk.municipality_code = stays.residence_municipality_code
-    and year(stays.discharge_date) between crosswalk.valid_from and crosswalk.valid_to
-left join geo
-    on geo.municipality_code = crosswalk.municipality_code_2024
+left join residence
+    on residence.municipality_code = stays.residence_municipality_code
+    and year(stays.discharge_date) between residence.valid_from and residence.valid_to

@@ -8,17 +8,10 @@ episodes as (
 
 ),
 
-geo as (
-
-    select * from {{ ref('ref_geography_2024') }}
-
-),
-
 -- a person lives in one place: a split municipality sends the person to its main successor
-crosswalk as (
+residence as (
 
-    select * from {{ ref('ref_municipality_crosswalk') }}
-    where is_primary
+    select * from {{ ref('int_municipality_residence_2024') }}
 
 ),
 
@@ -32,10 +25,10 @@ enriched as (
         year(episodes.treatment_start_date) - episodes.birth_year as age,
         {{ age_group('year(episodes.treatment_start_date) - episodes.birth_year') }} as age_group,
         episodes.residence_municipality_code as municipality_code_registered,
-        crosswalk.municipality_code_2024 as municipality_code,
-        geo.county_code,
-        geo.hf_code,
-        geo.rhf_code,
+        residence.municipality_code_2024 as municipality_code,
+        residence.county_code,
+        residence.hf_code,
+        residence.rhf_code,
         episodes.main_substance,
         episodes.care_level,
         episodes.is_free_choice,
@@ -50,11 +43,9 @@ enriched as (
             as wait_days,
         episodes.load_id
     from episodes
-    left join crosswalk
-        on crosswalk.municipality_code = episodes.residence_municipality_code
-        and year(episodes.treatment_start_date) between crosswalk.valid_from and crosswalk.valid_to
-    left join geo
-        on geo.municipality_code = crosswalk.municipality_code_2024
+    left join residence
+        on residence.municipality_code = episodes.residence_municipality_code
+        and year(episodes.treatment_start_date) between residence.valid_from and residence.valid_to
 
 )
 

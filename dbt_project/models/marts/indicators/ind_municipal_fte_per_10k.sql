@@ -84,32 +84,10 @@ rates as (
 -- counties: small municipalities' rates jump with one FTE more or less
 moving_average as (
 
-    select
-        indicator_id,
-        year,
-        geo_level,
-        geo_code,
-        sex,
-        age_group,
-        'adjustment=moving_average_3y' as breakdown,
-        cast(null as varchar) as parent_breakdown,
-        sum(numerator) over window_3y as numerator,
-        sum(denominator) over window_3y as denominator,
-        10000.0 * sum(numerator) over window_3y / sum(denominator) over window_3y as value,
-        cast(null as double) as value_sd,
-        list_sort(list_distinct(flatten(list(load_ids) over window_3y))) as load_ids,
-        count(*) over window_3y as years_in_window
-    from rates
-    where geo_level in ('county', 'municipality') and breakdown = 'total'
-    window window_3y as (
-        partition by geo_level, geo_code
-        order by year
-        range between 2 preceding and current row
-    )
+    {{ moving_average_3y('rates', 10000.0) }}
 
 )
 
 select * from rates
 union all
-select * exclude (years_in_window) from moving_average
-where years_in_window = 3
+select * from moving_average

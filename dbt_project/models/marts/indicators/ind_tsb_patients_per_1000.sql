@@ -107,28 +107,7 @@ age_standardised as (
 
 moving_average as (
 
-    select
-        indicator_id,
-        year,
-        geo_level,
-        geo_code,
-        sex,
-        age_group,
-        'adjustment=moving_average_3y' as breakdown,
-        cast(null as varchar) as parent_breakdown,
-        sum(numerator) over window_3y as numerator,
-        sum(denominator) over window_3y as denominator,
-        1000.0 * sum(numerator) over window_3y / sum(denominator) over window_3y as value,
-        cast(null as double) as value_sd,
-        list_sort(list_distinct(flatten(list(load_ids) over window_3y))) as load_ids,
-        count(*) over window_3y as years_in_window
-    from crude
-    where geo_level in ('county', 'municipality') and breakdown = 'total' and age_group = 'all'
-    window window_3y as (
-        partition by geo_level, geo_code, sex, age_group
-        order by year
-        range between 2 preceding and current row
-    )
+    {{ moving_average_3y('crude', 1000.0) }}
 
 )
 
@@ -136,5 +115,4 @@ select * from crude
 union all
 select * from age_standardised
 union all
-select * exclude (years_in_window) from moving_average
-where years_in_window = 3
+select * from moving_average
