@@ -35,13 +35,14 @@ def load_catalog() -> int:
     return load.load_catalog()
 
 
-def _publish_quality() -> None:
-    """Results to the file beside the serving file and to the Data Docs site, whatever the
-    outcome: the report shows a failed run too."""
+def _publish_quality(docs: bool = True) -> None:
+    """Results to the file beside the serving file, whatever the outcome (the report shows a
+    failed run too), and with docs to the Data Docs site (rebuilt from every stored result)."""
     from rusmonitor import quality, quality_store
 
     quality_store.export()
-    quality.build_data_docs()
+    if docs:
+        quality.build_data_docs()
 
 
 @task
@@ -52,8 +53,12 @@ def load_source(source: str) -> dict:
 
     try:
         results = fail_on_data_error(load.load_source, source)
-    finally:
-        _publish_quality()
+    except BaseException:
+        # validate_raw will not run: the docs must show the failed checkpoint now
+        _publish_quality(docs=True)
+        raise
+    # a passing load leaves the docs to validate_raw, which runs next and rebuilds them once
+    _publish_quality(docs=False)
     return {r.file: f"{r.status} ({r.rows} rows, {len(r.quarantined)} quarantined)" for r in results}
 
 

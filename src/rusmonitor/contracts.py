@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rusmonitor.geography import RHF_CODES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -428,7 +430,7 @@ PASOPP_RESPONDENTS = Contract(
             "rhf",
             "varchar",
             "regional health authority of the institution",
-            allowed=("helse_sor_ost", "helse_vest", "helse_midt_norge", "helse_nord"),
+            allowed=RHF_CODES,
         ),
         Column(
             "innflytelse",

@@ -13,12 +13,12 @@ import yaml
 
 from rusmonitor import catalog
 from rusmonitor.contracts import CONTRACTS, Column
+from rusmonitor.geography import GEO_LEVELS
 from rusmonitor.settings import ROOT
 
 CONTRACTS_DOC = ROOT / "docs" / "contracts.md"
 INDICATOR_MODELS_YAML = ROOT / "dbt_project" / "models" / "marts" / "indicators" / "_indicators.yml"
 INDICATOR_MODELS_DIR = INDICATOR_MODELS_YAML.parent
-GEO_LEVELS = ["national", "rhf", "hf", "county", "municipality", "nd_office", "correctional_region"]
 
 
 def _rules(c: Column) -> str:
@@ -128,7 +128,7 @@ def render_indicator_models_yaml() -> str:
                     },
                     {
                         "name": "geo_level",
-                        "data_tests": [{"accepted_values": {"arguments": {"values": GEO_LEVELS}}}],
+                        "data_tests": [{"accepted_values": {"arguments": {"values": list(GEO_LEVELS)}}}],
                     },
                     {"name": "value", "description": f"In {ind['unit']}."},
                 ],

@@ -25,6 +25,7 @@ import yaml
 
 from rusmonitor import catalog
 from rusmonitor.contracts import CONTRACTS, Contract
+from rusmonitor.geography import GEO_LEVELS, RHF_CODES
 from rusmonitor.settings import DBT_PROJECT_DIR, quality_dir, warehouse_path
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,6 @@ def mart_contract() -> tuple[list[str], list[str]]:
     return columns, key
 
 
-# Plausible ranges by catalog unit, for kinds whose value is a level rather than a change.
 # Ranges of a value by unit, for shares, means and medians (a count of bed-days is not a duration).
 UNIT_RANGES = {"percent": (0, 100), "days": (0, 365)}
 
@@ -175,6 +175,11 @@ ROWS_RATIO = (1 / 4, 4.0)
 MEASURE_RATIO = (1 / 5, 5.0)
 
 
+def period_year_sql(period: str) -> str:
+    """The year of a loader period ('<source>/<year>:<file kind>') in SQL."""
+    return f"try_cast(split_part(split_part({period}, '/', 2), ':', 1) AS INTEGER)"
+
+
 def period_profile_sql(contract: Contract, load_id: str | None = None) -> str:
     """One row per loaded file of the table: its period's year, rows, each measure's total and
     their ratios to the median over the table's other files."""
@@ -187,8 +192,7 @@ def period_profile_sql(contract: Contract, load_id: str | None = None) -> str:
         WITH per_file AS (
             SELECT t._source_file AS source_file, any_value(t._load_id) AS load_id,
                 any_value(l.period) AS period,
-                try_cast(split_part(split_part(any_value(l.period), '/', 2), ':', 1) AS INTEGER)
-                    AS period_year,
+                {period_year_sql("any_value(l.period)")} AS period_year,
                 count(*) AS row_count{measures}
             FROM raw.{contract.table} AS t
             LEFT JOIN raw._loads AS l ON l.source_file = t._source_file
@@ -286,7 +290,7 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
         gxe.ExpectColumnDistinctValuesToContainSet(column="indicator_id", value_set=published),
         gxe.ExpectColumnValuesToBeInSet(
             column="geo_level",
-            value_set=["national", "rhf", "hf", "county", "municipality", "nd_office", "correctional_region"],
+            value_set=list(GEO_LEVELS),
         ),
         gxe.ExpectColumnValuesToBeInSet(column="sex", value_set=["all", "male", "female"]),
         gxe.ExpectColumnValuesToBeInSet(
@@ -351,7 +355,6 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
     return out
 
 
-RHF_CODES = ("helse_sor_ost", "helse_vest", "helse_midt_norge", "helse_nord")
 # A year-on-year ratio beyond this (or below its inverse) is flagged, unless the catalog sets
 # `max_yearly_change` on the indicator.
 DEFAULT_MAX_YEARLY_CHANGE = 3.0
@@ -539,10 +542,7 @@ def validate_freshness(warehouse: Path | None = None, sources: list[str] | None 
 
 def loaded_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
     """The years each source has loaded, from the loader's bookkeeping (period = source/year)."""
-    rows = con.execute(
-        "SELECT DISTINCT source, try_cast(split_part(split_part(period, '/', 2), ':', 1) AS INTEGER) "
-        "FROM raw._loads"
-    ).fetchall()
+    rows = con.execute(f"SELECT DISTINCT source, {period_year_sql('period')} FROM raw._loads").fetchall()
     years: dict[str, list[int]] = {}
     for source, year in rows:
         if year is not None:
