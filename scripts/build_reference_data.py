@@ -8,6 +8,7 @@ Inputs (credit in src/rusmonitor/reference/SOURCES.md):
 - mong/mongts kommunar-og-bydelar-opptaksområder-for-voksenpsykatri.md: 2024 HF catchment areas (SKDE)
 - niphr/csdata norway_locations.xlsx: municipality history 2020-2023 -> 2024 (FHI)
 - niphr/csdata norway_population_by_age_sex_2023.csv: SSB table 07459, 1 Jan 2023
+- the same two geojson files, simplified, as the report's map boundaries (streamlit_app/static/)
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ REALDATA = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/realdata")
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "rusmonitor" / "reference"
 GEO_OUT = ROOT / "dbt_project" / "seeds" / "ref_geography_2024.csv"
+MAP_OUT = ROOT / "streamlit_app" / "static" / "boundaries"
+# Douglas-Peucker tolerance in degrees (~1 km north-south): a municipality map of Norway drawn
+# 700 px high shows ~2 km per pixel, and the files are sent to every browser that opens a map.
+MAP_TOLERANCE = 0.01
 
 # SKDE's catchment-area short names -> (hf_code, hf_name, rhf_code). There is no public code list
 # for HFs or RHFs that all publishers share, so the codes are the project's own stable slugs.
@@ -262,8 +267,90 @@ def crosswalk(versions: pd.DataFrame, current: set[str]) -> pd.DataFrame:
     return out
 
 
+def _simplify(points: list, tolerance: float) -> list:
+    """Douglas-Peucker on one ring (first point = last point), iterative."""
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = points[first], points[last]
+        dx, dy = x2 - x1, y2 - y1
+        norm = (dx * dx + dy * dy) ** 0.5
+        worst, index = -1.0, None
+        for i in range(first + 1, last):
+            x, y = points[i]
+            d = abs(dy * (x - x1) - dx * (y - y1)) / norm if norm else ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+            if d > worst:
+                worst, index = d, i
+        if index is not None and worst > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def _signed_area(ring: list) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)) / 2
+
+
+def _ring(ring: list, exterior: bool) -> list | None:
+    """Simplified and rounded (~10 m); wound as d3-geo (Vega's maps) wants: exterior rings
+    clockwise, holes counter-clockwise (the opposite of RFC 7946); None if it collapses."""
+    out = _simplify([(round(x, 4), round(y, 4)) for x, y in ring], MAP_TOLERANCE)
+    if len(out) < 4:
+        return None
+    clockwise = _signed_area(out) < 0
+    if clockwise != exterior:
+        out.reverse()
+    return [list(p) for p in out]
+
+
+def boundaries(name: str, code_field: str, name_field: str, out: Path) -> tuple[int, int]:
+    """A simplified copy of a robhop boundary file with properties geo_code and geo_name."""
+    doc = json.loads((REALDATA / "robhop-fylker-og-kommuner" / name).read_text(encoding="utf-8"))
+    features, points = [], 0
+    for feature in doc["features"]:
+        geometry = feature["geometry"]
+        polygons = (
+            geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        )
+        kept = []
+        for polygon in polygons:
+            exterior = _ring(polygon[0], exterior=True)
+            if exterior is None:
+                continue
+            holes = [h for h in (_ring(r, exterior=False) for r in polygon[1:]) if h]
+            kept.append([exterior, *holes])
+        if not kept:  # a small island municipality: keep its largest ring unsimplified
+            ring = max((p[0] for p in polygons), key=lambda r: abs(_signed_area(r)))
+            ring = [[round(x, 4), round(y, 4)] for x, y in ring]
+            kept = [[ring if _signed_area(ring) < 0 else ring[::-1]]]
+        points += sum(len(r) for p in kept for r in p)
+        props = feature["properties"]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"geo_code": props[code_field], "geo_name": props[name_field]},
+                "geometry": {"type": "MultiPolygon", "coordinates": kept},
+            }
+        )
+    features.sort(key=lambda f: f["properties"]["geo_code"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")),
+        encoding="utf-8",
+    )
+    return len(features), points
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    for name, code, label, out in (
+        ("Fylker-S.geojson", "fylkesnummer", "fylkesnavn", MAP_OUT / "county_2024.geojson"),
+        ("Kommuner-S.geojson", "kommunenummer", "kommunenavn", MAP_OUT / "municipality_2024.geojson"),
+    ):
+        features, points = boundaries(name, code, label, out)
+        print(f"map {out.name}: {features} areas, {points} points, {out.stat().st_size:,} bytes")
     geo = geography()
     geo.to_csv(GEO_OUT, index=False, quoting=csv.QUOTE_MINIMAL)
     pop = population_2023(set(geo.municipality_code))

@@ -14,9 +14,16 @@ import pandas as pd
 import streamlit as st
 
 from rusmonitor.quality_store import quality_file
-from rusmonitor.settings import data_docs_index, serving_path
+from rusmonitor.settings import GEOGRAPHY_SEED, data_docs_index, serving_path
 
 REPORT_LEVELS = ("national", "rhf", "county")
+# Levels a reader compares areas at, in the order offered; the map draws counties and
+# municipalities (the 2024 boundaries), and counties stand in for the RHF and HF levels.
+COMPARE_LEVELS = ("rhf", "hf", "county", "municipality", "nd_office", "correctional_region")
+MAP_LEVELS = ("county", "municipality")
+# RHF and HF values are drawn on the municipalities of their catchment areas
+CATCHMENT_LEVELS = ("rhf", "hf")
+NOT_ADJUSTED = "breakdown NOT LIKE 'adjustment=%'"
 
 
 def serving_file() -> Path:
@@ -36,6 +43,71 @@ def _query(path: str, sql: str, params: list | None = None) -> pd.DataFrame:
         return con.execute(sql, params or []).df()
 
 
+def headline_breakdown(breakdowns) -> str:
+    """The series a tile or chart shows: the total, or (census measures, function levels:
+    indicators with categories only) the first category."""
+    values = sorted(set(breakdowns))
+    if "total" in values:
+        return "total"
+    single = [b for b in values if ";" not in b]
+    return (single or values)[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def goal_rows(path: str, version: str, goal: int, sex: str, age_group: str) -> pd.DataFrame:
+    """Every level and year of one goal's indicators for one sex and age group (no adjusted
+    rates: the trend is the crude series)."""
+    return _query(
+        path,
+        f"SELECT m.* FROM mart_indicator_values m JOIN dim_indicator d USING (indicator_id) "
+        f"WHERE d.goal = ? AND m.sex = ? AND m.age_group = ? AND m.{NOT_ADJUSTED}",
+        [goal, sex, age_group],
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def indicator_rows(path: str, version: str, indicator_id: str) -> pd.DataFrame:
+    return _query(
+        path,
+        f"SELECT * FROM mart_indicator_values WHERE indicator_id = ? AND {NOT_ADJUSTED}",
+        [indicator_id],
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def area_rows(path: str, version: str, geo_codes: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """Headline rows (all sexes and ages) of a few areas: a municipality, its county, Norway."""
+    clauses = " OR ".join("(geo_level = ? AND geo_code = ?)" for _ in geo_codes)
+    params = [v for pair in geo_codes for v in pair]
+    return _query(
+        path,
+        f"SELECT * FROM mart_indicator_values WHERE ({clauses}) AND sex = 'all' "
+        f"AND age_group = 'all' AND {NOT_ADJUSTED}",
+        params,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def goal_options(path: str, version: str, goal: int) -> dict:
+    """The sexes and age groups one goal's indicators are published by."""
+    frame = _query(
+        path,
+        "SELECT DISTINCT sex, age_group FROM mart_indicator_values m JOIN dim_indicator d "
+        "USING (indicator_id) WHERE d.goal = ?",
+        [goal],
+    )
+    order = {"all": 0, "male": 1, "female": 2}
+    return {
+        "sex": sorted(frame.sex.unique(), key=lambda s: order.get(s, 9)),
+        "age_group": sorted(frame.age_group.unique(), key=lambda a: (a != "all", a)),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def geography(path: str, version: str) -> pd.DataFrame:
+    return _query(path, "SELECT * FROM dim_geography ORDER BY level_order, geo_code")
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def indicator_values(path: str, version: str) -> pd.DataFrame:
     """National and regional headline rows of the long mart: all sexes and ages, no adjusted
@@ -51,6 +123,11 @@ def indicator_values(path: str, version: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def indicators(path: str, version: str) -> pd.DataFrame:
     return _query(path, "SELECT * FROM dim_indicator ORDER BY catalog_order")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def published_ids(path: str, version: str) -> list[str]:
+    return list(_query(path, "SELECT DISTINCT indicator_id FROM mart_indicator_values").indicator_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -83,8 +160,74 @@ def quality_status(version: str | None) -> dict:
     )
     return {
         "last_validated": runs.validated_at.max(),
+        "runs": runs,
         "failed_runs": len(failing),
         "failures": results.drop_duplicates().to_dict("records"),
         "warnings": int(runs.failed_warning.iloc[-20:].sum()),
         "data_docs": str(data_docs_index()),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def indicator_quality(version: str | None, indicator_id: str, tables: tuple[str, ...]) -> dict:
+    """The latest mart run's expectations about this indicator (their row condition names it)
+    and the latest runs of its source's raw suites: how many, and which failed."""
+    path = quality_file(serving_file())
+    if version is None or not path.exists():
+        return {}
+    suites = (
+        ["marts.mart_indicator_values"] + [f"raw.{t}" for t in tables] + [f"raw.{t}.periods" for t in tables]
+    )
+    latest = _query(
+        str(path),
+        "SELECT suite, arg_max(run_id, validated_at) AS run_id, max(validated_at) AS validated_at "
+        "FROM quality_runs WHERE suite IN (SELECT unnest(?)) GROUP BY suite",
+        [suites],
+    )
+    if latest.empty:
+        return {}
+    results = _query(
+        str(path),
+        "SELECT suite, expectation, column_name, severity, success, observed_value, unexpected_count, "
+        "kwargs FROM quality_results WHERE (suite, run_id) IN (SELECT (s, r) FROM "
+        "(SELECT unnest(?) AS s, unnest(?) AS r))",
+        [list(latest.suite), list(latest.run_id)],
+    )
+    quoted = f'"{indicator_id}"'
+    mart = results.suite == "marts.mart_indicator_values"
+    # a mart expectation is this indicator's if its condition names it; the whole-mart ones
+    # (columns, key, privacy) count for every indicator
+    about = (
+        ~mart
+        | results.kwargs.fillna("").str.contains(quoted, regex=False)
+        | ~results.kwargs.fillna("").str.contains("indicator_id", regex=False)
+    )
+    mine = results[about]
+    return {
+        "checked": len(mine),
+        "validated_at": latest.validated_at.max(),
+        "failed": mine[~mine.success][
+            ["suite", "expectation", "column_name", "severity", "observed_value"]
+        ].to_dict("records"),
+    }
+
+
+@st.cache_data(show_spinner=False)
+def municipality_catchments() -> pd.DataFrame:
+    """Each 2024 municipality with its county, HF and RHF (the geography seed)."""
+    return pd.read_csv(GEOGRAPHY_SEED, dtype=str)[["municipality_code", "county_code", "hf_code", "rhf_code"]]
+
+
+def map_rows(rows: pd.DataFrame, level: str) -> tuple[str, pd.DataFrame] | None:
+    """The areas to colour for rows at one level: counties and municipalities as themselves,
+    an RHF's or HF's value on every municipality of its catchment area; None if unmappable."""
+    if level in MAP_LEVELS:
+        return level, rows
+    if level not in CATCHMENT_LEVELS:
+        return None
+    catchments = municipality_catchments()[["municipality_code", f"{level}_code"]]
+    spread = catchments.merge(rows, left_on=f"{level}_code", right_on="geo_code")
+    spread = spread.drop(columns=["geo_code", f"{level}_code"]).rename(
+        columns={"municipality_code": "geo_code"}
+    )
+    return "municipality", spread

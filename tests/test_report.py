@@ -1,6 +1,11 @@
-"""The Streamlit report: AppTest on the published file, over HTTP, and in headless Chromium."""
+"""The Streamlit report: AppTest on every page and filter, a publish under an open app, the
+downloads, and the running app over HTTP and in headless Chromium."""
 
+import csv
+import io
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -9,60 +14,86 @@ import urllib.request
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rusmonitor import publish, report_export
 from rusmonitor.settings import ROOT, STREAMLIT_APP
 
 OUTPUT = ROOT / "test-output"
 CHROMIUM = Path(os.environ.get("RUSMONITOR_CHROMIUM", "/usr/bin/chromium"))
+GOAL_PAGES = [f"views/goal_{goal}.py" for goal in range(1, 6)]
+PAGES = ["views/overview.py", *GOAL_PAGES, "views/indicator.py", "views/municipality.py"]
 
 
-def _national_latest(serving: Path) -> dict[str, float]:
+def _sql(serving: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(serving), read_only=True) as con:
-        return dict(
-            con.execute(
-                "SELECT indicator_id, value FROM mart_indicator_values WHERE geo_level = 'national' "
-                "AND breakdown = 'total' AND sex = 'all' AND age_group = 'all' AND year = 2024"
-            ).fetchall()
-        )
+        return con.execute(sql, params or []).fetchall()
 
 
-def _names(serving: Path) -> list[str]:
-    with duckdb.connect(str(serving), read_only=True) as con:
-        return [
-            r[0]
-            for r in con.execute(
-                "SELECT name_no FROM dim_indicator WHERE indicator_id IN "
-                "(SELECT DISTINCT indicator_id FROM mart_indicator_values) ORDER BY catalog_order"
-            ).fetchall()
-        ]
-
-
-def _with_regional_rows(serving: Path) -> int:
-    with duckdb.connect(str(serving), read_only=True) as con:
-        return con.execute(
-            "SELECT count(DISTINCT indicator_id) FROM mart_indicator_values m WHERE geo_level IN "
-            "('rhf', 'county') AND sex = 'all' AND age_group = 'all' AND year = (SELECT max(year) "
-            "FROM mart_indicator_values n WHERE n.indicator_id = m.indicator_id AND geo_level = 'national')"
-        ).fetchall()[0][0]
-
-
-def test_overview_shows_every_published_indicator(pipeline, monkeypatch):
-    monkeypatch.setenv("RUSMONITOR_SERVING", str(pipeline["serving"]))
-    at = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
+def _app(serving: Path, monkeypatch, page: str | None = None, **query) -> AppTest:
+    """The app on a page (AppTest needs one run before it can switch to a url_path page)."""
+    monkeypatch.setenv("RUSMONITOR_SERVING", str(serving))
+    at = AppTest.from_file(str(STREAMLIT_APP), default_timeout=180)
+    for key, value in query.items():
+        at.query_params[key] = value
     at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _charts(at: AppTest) -> int:
+    return len(at.get("vega_lite_chart"))
+
+
+def _select(at: AppTest, label: str):
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def _norwegian(value: float, decimals: int = 0) -> str:
+    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+
+
+# ------------------------------------------------------------------ overview
+def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch):
+    serving = pipeline["serving"]
+    at = _app(serving, monkeypatch)
+    assert [s.value for s in at.subheader] == [f"Mål {g}" for g in range(1, 6)]
+    core = _sql(
+        serving,
+        "SELECT name_no FROM dim_indicator WHERE priority = 'core' AND indicator_id IN "
+        "(SELECT indicator_id FROM mart_indicator_values) ORDER BY goal, catalog_order",
+    )
+    labels = [m.label for m in at.metric]
+    assert len(labels) == len(core)
+    for (name,) in core:
+        assert any(label.startswith(name) for label in labels), name
+    # the TSB patients tile is the mart's national value of the latest year, formatted in bokmål
+    (patients,) = _sql(
+        serving,
+        "SELECT value FROM mart_indicator_values WHERE indicator_id = 'tsb_patients' AND geo_level = "
+        "'national' AND breakdown = 'total' AND sex = 'all' AND age_group = 'all' ORDER BY year DESC LIMIT 1",
+    )[0]
+    assert f"{_norwegian(patients)} personer" in [m.value for m in at.metric]
+    captions = " ".join(c.value for c in at.caption)
+    assert "siden 2015" in captions and "Status: " in captions and "Data t.o.m. 2024" in captions
+
+
+def test_english_switch_takes_labels_from_the_catalog(pipeline, monkeypatch):
+    at = _app(pipeline["serving"], monkeypatch)
+    at.toggle(key="english").set_value(True).run()
     assert not at.exception
-    names = _names(pipeline["serving"])
-    assert len(names) == 34
-    assert [s.value for s in at.subheader] == names
-    assert len(at.table) == _with_regional_rows(pipeline["serving"])  # one regional table each
-    # the headline of TSB patients is the mart's national 2024 value, formatted Norwegian-style
-    patients = int(_national_latest(pipeline["serving"])["tsb_patients"])
-    expected = f"{patients:,}".replace(",", "\u00a0") + " personer"
-    assert expected in [m.value for m in at.metric]
-    definitions = " ".join(m.value for m in at.markdown)
-    assert "distinct pseudonymous persons" in definitions  # the catalog's definition
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+    assert [s.value for s in at.subheader] == [f"Goal {g}" for g in range(1, 6)]
+    labels = " ".join(m.label for m in at.metric)
+    (name_en,) = _sql(
+        pipeline["serving"], "SELECT name_en FROM dim_indicator WHERE indicator_id = 'tsb_patients'"
+    )[0]
+    assert name_en in labels
 
 
 def test_overview_without_published_data_says_what_to_do(tmp_path, monkeypatch):
@@ -73,6 +104,176 @@ def test_overview_without_published_data_says_what_to_do(tmp_path, monkeypatch):
     assert "rusmonitor pipeline" in at.warning[0].value
 
 
+# ------------------------------------------------------------------ goal pages
+@pytest.mark.parametrize("page", GOAL_PAGES)
+def test_goal_page_every_filter_value(pipeline, monkeypatch, page):
+    """Every year, level, sex and age group the goal has (each with the others at their
+    defaults), every level at the earliest year, and one area per level: no exception, and the
+    URL carries the filters."""
+    at = _app(pipeline["serving"], monkeypatch, page)
+    goal = int(page.split("_")[1][0])
+    indicators = _sql(
+        pipeline["serving"],
+        "SELECT count(DISTINCT indicator_id) FROM mart_indicator_values JOIN dim_indicator USING "
+        "(indicator_id) WHERE goal = ?",
+        [goal],
+    )[0][0]
+    assert len(at.subheader) == indicators
+    assert _charts(at) >= indicators  # a trend (or comparison) for each
+    runs = 0
+
+    def each(label: str) -> None:
+        nonlocal runs
+        for i in range(len(_select(at, label).options)):
+            _select(at, label).select_index(i).run()
+            runs += 1
+            assert not at.exception, (page, label, i, [e.value for e in at.exception])
+            assert _charts(at) > 0, (page, label, i)
+
+    each("År")
+    years = [int(y) for y in _select(at, "År").options]
+    assert at.query_params["year"] in ([str(years[-1])], str(years[-1]))
+    _select(at, "År").select_index(0).run()  # latest
+    levels = len(_select(at, "Geografisk nivå").options)
+    each("Geografisk nivå")
+    for i in range(levels):
+        _select(at, "Geografisk nivå").select_index(i).run()
+        _select(at, "År").set_value(years[-1]).run()  # the earliest year at this level
+        assert not at.exception
+        if len(_select(at, "Område").options) > 1:
+            _select(at, "Område").select_index(1).run()  # one area: its series beside Norway's
+            assert not at.exception, (page, i, [e.value for e in at.exception])
+            _select(at, "Område").select_index(0).run()
+        _select(at, "År").select_index(0).run()
+    for label in ("Kjønn", "Alder"):
+        each(label)
+        _select(at, label).select_index(0).run()
+    assert runs >= len(years) + levels
+
+
+def test_filters_are_read_from_the_url(pipeline, monkeypatch):
+    at = _app(
+        pipeline["serving"], monkeypatch, "views/goal_2.py", year="2019", level="municipality", sex="female"
+    )
+    assert _select(at, "År").value == 2019
+    assert _select(at, "Geografisk nivå").value == "municipality"
+    assert _select(at, "Kjønn").value == "female"
+    # an unknown value falls back to the default instead of failing
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_2.py", year="1066", level="mars")
+    assert _select(at, "År").value == max(int(y) for y in _select(at, "År").options)
+
+
+# ------------------------------------------------------------------ indicator and municipality
+def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
+    at = _app(pipeline["serving"], monkeypatch, "views/indicator.py")
+    choose = _select(at, "Velg indikator")
+    ids = list(choose.options)
+    assert len(ids) == 34
+    definitions = dict(
+        _sql(pipeline["serving"], "SELECT indicator_id, numerator_definition FROM dim_indicator")
+    )
+    for indicator_id in ids:
+        _select(at, "Velg indikator").select(indicator_id).run()
+        assert not at.exception, (indicator_id, [e.value for e in at.exception])
+        text = " ".join(m.value for m in at.markdown)
+        assert definitions[indicator_id] in text
+        # the latest GX run's status for this indicator and its source
+        assert at.success or at.warning, indicator_id
+        assert _charts(at) >= 1
+    assert at.query_params["indicator"] in ([ids[-1]], ids[-1])
+
+
+def test_my_municipality_shows_the_municipality_beside_county_and_country(pipeline, monkeypatch):
+    at = _app(pipeline["serving"], monkeypatch, "views/municipality.py", kommune="4601")
+    assert _select(at, "Velg kommune").value == "4601"
+    table = at.table[0].value
+    assert "Bergen" in table.columns and len(table) > 0
+    (value, suppressed) = _sql(
+        pipeline["serving"],
+        "SELECT value, suppressed FROM mart_indicator_values WHERE indicator_id = 'municipal_fte_rus' "
+        "AND geo_level = 'municipality' AND geo_code = '4601' AND breakdown = 'work_category=total' "
+        "AND sex = 'all' AND age_group = 'all' ORDER BY year DESC LIMIT 1",
+    )[0]
+    row = table[table.index.str.startswith("Kommunale årsverk")].iloc[0]
+    assert row["Bergen"] == (":" if suppressed else f"{_norwegian(value)} årsverk")
+
+
+# ------------------------------------------------------------------ publish while open
+def test_a_publish_while_the_app_is_open_shows_after_a_rerun(copied, monkeypatch):
+    serving, warehouse = copied["serving"], copied["warehouse"]
+    at = _app(serving, monkeypatch)
+    before = [m.value for m in at.metric]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "UPDATE marts.mart_indicator_values SET value = 123456 WHERE indicator_id = 'tsb_patients' "
+            "AND geo_level = 'national' AND breakdown = 'total' AND sex = 'all' AND age_group = 'all' "
+            "AND year = 2024"
+        )
+    inode = serving.stat().st_ino
+    publish.publish(warehouse=warehouse, serving=serving, run_id="test-republish")
+    assert serving.stat().st_ino != inode  # replaced by a rename, not rewritten in place
+    at.run()
+    assert not at.exception
+    after = [m.value for m in at.metric]
+    assert f"{_norwegian(123456)} personer" in after and after != before
+
+
+# ------------------------------------------------------------------ downloads
+def _shown(serving: Path) -> pd.DataFrame:
+    with duckdb.connect(str(serving), read_only=True) as con:
+        return con.execute(
+            "SELECT * FROM mart_indicator_values WHERE indicator_id = 'ip_share_brukerplan' AND "
+            "geo_level IN ('national', 'municipality') AND sex = 'all' AND age_group = 'all' "
+            "AND breakdown = 'total' AND year IN (2023, 2024)"
+        ).df()
+
+
+def test_downloads_keep_suppression_and_flag_it(pipeline):
+    rows = _shown(pipeline["serving"])
+    assert rows.suppressed.any() and (~rows.suppressed).any()
+    frame = report_export.public_frame(
+        rows, {"ip_share_brukerplan": "IP"}, {"ip_share_brukerplan": "percent"}
+    )
+    assert list(frame.columns) == list(report_export.COLUMNS)  # no numerator, denominator or person rows
+    hidden = frame[frame.flag == ":"]
+    assert len(hidden) == rows.suppressed.sum() and hidden[["value", "ci_low", "ci_high"]].isna().all().all()
+    text = report_export.to_csv(frame).decode("utf-8-sig")
+    parsed = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert len(parsed) == len(rows) and {r["flag"] for r in parsed} >= {":", ""}
+    workbook = pd.read_excel(io.BytesIO(report_export.to_excel(frame, {"source": "test"})), sheet_name=None)
+    assert set(workbook) == {"data", "forklaring"} and len(workbook["data"]) == len(rows)
+
+
+def test_jsonstat2_has_null_cells_with_status_and_a_flag_legend(pipeline):
+    rows = _shown(pipeline["serving"])
+    frame = report_export.public_frame(
+        rows, {"ip_share_brukerplan": "IP"}, {"ip_share_brukerplan": "percent"}
+    )
+    data = json.loads(
+        report_export.jsonstat_bytes(report_export.to_jsonstat(frame, "IP", {"source": "rusmonitor"}))
+    )
+    assert data["version"] == "2.0" and data["class"] == "dataset"
+    size = 1
+    for n in data["size"]:
+        size *= n
+    assert len(data["value"]) == size and data["id"][-1] == "measure"
+    assert set(data["extension"]["flags"]) == {":", ".."}
+    # every hidden row's three cells are null with status ':'
+    dims = data["id"]
+    strides = [1] * len(dims)
+    for i in range(len(dims) - 2, -1, -1):
+        strides[i] = strides[i + 1] * data["size"][i + 1]
+    index = {d: data["dimension"][d]["category"]["index"] for d in dims}
+    for row in frame.itertuples():
+        base = sum(index[d].index(str(getattr(row, d))) * strides[i] for i, d in enumerate(dims[:-1]))
+        cell = base + index["measure"].index("value")
+        if row.flag == ":":
+            assert data["value"][cell] is None and data["status"][str(cell)] == ":"
+        else:
+            assert data["value"][cell] == pytest.approx(row.value)
+
+
+# ------------------------------------------------------------------ the running app
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -109,20 +310,28 @@ def served_report(pipeline):
         proc.wait(timeout=30)
 
 
-def test_report_is_served_over_http(served_report):
+def test_report_and_its_map_files_are_served_over_http(served_report):
     with urllib.request.urlopen(served_report, timeout=10) as r:
         assert r.status == 200
         assert b'<div id="root">' in r.read()
+    with urllib.request.urlopen(
+        f"{served_report}/app/static/boundaries/municipality_2024.geojson", timeout=10
+    ) as r:
+        assert len(json.loads(r.read())["features"]) == 357
 
 
-def test_report_renders_in_headless_chromium(served_report, pipeline):
+def test_report_in_headless_chromium(served_report, tmp_path):
+    """Every page, a filter change, a CSV download; screenshots under test-output/report/."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
-    OUTPUT.mkdir(exist_ok=True)
+    shots = OUTPUT / "report"
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    paths = ["", *[f"goal-{g}" for g in range(1, 6)], "indicator", "kommune"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -131,19 +340,41 @@ def test_report_renders_in_headless_chromium(served_report, pipeline):
                 "--no-sandbox",
                 "--disable-gpu",
                 "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
                 "--no-first-run",
             ],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 4000})
-        page.goto(served_report, wait_until="domcontentloaded")
-        for name in _names(pipeline["serving"]):
-            page.get_by_text(name, exact=True).first.wait_for(timeout=90_000)
-        page.locator("[data-testid='stMetric']").first.wait_for(timeout=30_000)
-        page.locator("[data-testid='stVegaLiteChart']").last.wait_for(timeout=30_000)
-        page.locator("[data-testid='stTable']").last.wait_for(timeout=30_000)
+        page = browser.new_page(viewport={"width": 1400, "height": 2200}, accept_downloads=True)
+        for path in paths:
+            page.goto(f"{served_report}/{path}", wait_until="domcontentloaded")
+            if path == "kommune":
+                page.locator("[data-testid='stTable']").first.wait_for(timeout=90_000)
+            else:
+                page.locator(
+                    "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+                ).first.wait_for(timeout=90_000)
+            if path.startswith("goal") and path != "goal-5":
+                # a map: its boundaries come from the static files
+                page.locator("[data-testid='stVegaLiteChart']").nth(2).wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)
+            assert page.locator("[data-testid='stException']").count() == 0, path
+            page.screenshot(path=str(shots / f"{path or 'overview'}.png"), full_page=False)
+        # change a filter on goal 3: the county level, then the URL carries it
+        page.goto(f"{served_report}/goal-3", wait_until="domcontentloaded")
+        page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=90_000)
+        page.get_by_text("Regionalt helseforetak", exact=True).first.click()
+        page.get_by_role("option", name="Fylke", exact=True).click()
+        page.wait_for_url("**level=county**", timeout=60_000)
+        page.wait_for_timeout(3000)
         assert page.locator("[data-testid='stException']").count() == 0
-        page.screenshot(path=str(OUTPUT / "overview.png"), full_page=True)
+        page.screenshot(path=str(shots / "goal-3-county.png"), full_page=False)
+        # download the first section's CSV
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="CSV").first.click()
+        target = tmp_path / "download.csv"
+        download.value.save_as(target)
         browser.close()
-    assert (OUTPUT / "overview.png").stat().st_size > 10_000
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows and set(rows[0]) == set(report_export.COLUMNS)
+    assert {r["indicator_id"] for r in rows} == {"tsb_wait_mean_days"}
+    for shot in shots.glob("*.png"):
+        assert shot.stat().st_size > 20_000, shot

@@ -92,6 +92,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         "false",
         "--client.toolbarMode",
         "viewer",
+        # the map boundaries are static files beside the app (streamlit_app/static/)
+        "--server.enableStaticServing",
+        "true",
     ]
     sys.stdout.flush()
     # Replace this process: signals (Ctrl+C, SIGTERM) then reach Streamlit directly, not a

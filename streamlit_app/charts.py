@@ -1,0 +1,148 @@
+"""The report's charts (Altair / Vega-Lite): trend with interval and target, sorted comparison
+with the national value marked, and a choropleth on the real 2024 boundaries."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+import formatting as fmt
+from texts import t
+
+# Served by Streamlit's static file serving (server.enableStaticServing); the browser fetches
+# each file once. Simplified copies of Kartverket's 2024 boundaries (scripts/build_reference_data.py).
+BOUNDARIES = {
+    "county": "app/static/boundaries/county_2024.geojson",
+    "municipality": "app/static/boundaries/municipality_2024.geojson",
+}
+HIDDEN_COLOUR = "#8c8c8c"
+NO_DATA_COLOUR = "#e8e8e8"
+LINE_COLOUR = "#1f5fa8"
+
+
+def _value_format(unit: str) -> str:
+    return ",.0f" if fmt.decimals(unit) == 0 else ",.1f"
+
+
+def trend(
+    series: pd.DataFrame,
+    unit: str,
+    threshold: float | None,
+    area: pd.DataFrame | None = None,
+    area_name: str | None = None,
+) -> alt.LayerChart:
+    """The national series with its 95 % interval as a band, the target as a dashed rule, and
+    (when a unit is chosen) that area's series dashed beside it."""
+    y_title = fmt.unit_label(unit)
+    frame = series.assign(name=t("national"))
+    if area is not None and len(area):
+        frame = pd.concat([frame, area.assign(name=area_name)])
+    frame = frame[["year", "value", "ci_low", "ci_high", "name"]]
+    base = alt.Chart(frame).encode(x=alt.X("year:O", title=t("year")))
+    colour = alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom"))
+    band = base.mark_area(opacity=0.18).encode(
+        y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q", color=colour
+    )
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("value:Q", title=y_title),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("name:N", title=t("unit")),
+            alt.Tooltip("year:O", title=t("year")),
+            alt.Tooltip("value:Q", title=y_title, format=_value_format(unit)),
+            alt.Tooltip("ci_low:Q", title="95 % KI –", format=_value_format(unit)),
+            alt.Tooltip("ci_high:Q", title="95 % KI +", format=_value_format(unit)),
+        ],
+    )
+    layers = [band, line]
+    if threshold is not None and pd.notna(threshold):
+        layers.append(
+            alt.Chart(pd.DataFrame({"target": [threshold]}))
+            .mark_rule(strokeDash=[6, 4], color="#c0392b")
+            .encode(y="target:Q")
+        )
+    return alt.layer(*layers).properties(height=260)
+
+
+def comparison(rows: pd.DataFrame, unit: str, national: float | None, level_label: str) -> alt.LayerChart:
+    """Areas sorted by value, withheld ones grey at zero length with ':' in the tooltip, and the
+    national value as a rule."""
+    frame = rows[["geo_name", "value", "suppressed"]].copy()
+    frame["shown"] = frame["value"].where(~frame["suppressed"].fillna(False).astype(bool))
+    frame["label"] = [
+        fmt.SUPPRESSED if s else fmt.with_unit(v, unit)
+        for v, s in zip(frame["value"], frame["suppressed"].fillna(False), strict=True)
+    ]
+    frame["bar"] = frame["shown"].fillna(0.0)
+    frame["state"] = frame["shown"].notna().map({True: t("value"), False: t("hidden")})
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("geo_name:N", sort=alt.EncodingSortField("bar", order="descending"), title=level_label),
+            x=alt.X("bar:Q", title=fmt.unit_label(unit)),
+            color=alt.Color(
+                "state:N",
+                scale=alt.Scale(domain=[t("value"), t("hidden")], range=[LINE_COLOUR, HIDDEN_COLOUR]),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("geo_name:N", title=level_label), alt.Tooltip("label:N", title=t("value"))],
+        )
+    )
+    layers = [bars]
+    if national is not None and pd.notna(national):
+        layers.append(
+            alt.Chart(pd.DataFrame({"national": [national]}))
+            .mark_rule(color="#c0392b", strokeWidth=2)
+            .encode(x="national:Q", tooltip=[alt.Tooltip("national:Q", title=t("national"))])
+        )
+    # a step per area: a fixed pixel height squeezes the bands in Streamlit's renderer
+    return alt.layer(*layers).properties(height=alt.Step(22))
+
+
+def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str) -> alt.LayerChart:
+    """Areas (county or municipality boundaries) coloured by value; withheld areas grey, areas
+    without data light grey. Rows may carry the name of a larger area (an RHF drawn on its
+    municipalities): the tooltip names both."""
+    frame = rows[["geo_code", "geo_name", "value", "suppressed"]].copy()
+    hidden = frame["suppressed"].fillna(False).astype(bool)
+    frame["shown"] = frame["value"].where(~hidden)
+    frame["hidden"] = hidden
+    frame["label"] = [
+        fmt.SUPPRESSED if s else fmt.with_unit(v, unit) for v, s in zip(frame["value"], hidden, strict=True)
+    ]
+    geo = alt.UrlData(BOUNDARIES[level], format=alt.DataFormat(property="features", type="json"))
+    lookup = alt.LookupData(data=frame, key="geo_code", fields=["shown", "hidden", "label", "geo_name"])
+    tooltip = [
+        alt.Tooltip("properties.geo_name:N", title=t(level)),
+        alt.Tooltip("geo_name:N", title=area_label),
+        alt.Tooltip("label:N", title=t("value")),
+    ]
+    base = alt.Chart(geo).transform_lookup(lookup="properties.geo_code", from_=lookup)
+    no_data = base.mark_geoshape(fill=NO_DATA_COLOUR, stroke="white", strokeWidth=0.3).encode(
+        tooltip=[alt.Tooltip("properties.geo_name:N", title=t(level))]
+    )
+    withheld = (
+        base.transform_filter("datum.hidden === true")
+        .mark_geoshape(fill=HIDDEN_COLOUR, stroke="white", strokeWidth=0.3)
+        .encode(tooltip=tooltip)
+    )
+    valued = (
+        base.transform_filter("isValid(datum.shown)")
+        .mark_geoshape(stroke="white", strokeWidth=0.3)
+        .encode(
+            color=alt.Color(
+                "shown:Q",
+                title=fmt.unit_label(unit),
+                scale=alt.Scale(scheme="blues"),
+                legend=alt.Legend(orient="right", format=_value_format(unit)),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    return (
+        alt.layer(no_data, withheld, valued)
+        .project(type="mercator")
+        .properties(height=520)
+        .configure_view(stroke=None)
+    )

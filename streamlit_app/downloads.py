@@ -1,0 +1,58 @@
+"""Download buttons for exactly the rows a section shows (suppression kept)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from page_context import Published, text
+from rusmonitor import report_export
+from texts import catalog_text, lang, t
+
+
+def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
+    """CSV, Excel and JSON-stat2 of the rows, side by side."""
+    if rows.empty:
+        return
+    rows = rows.drop_duplicates(
+        subset=["indicator_id", "year", "geo_level", "geo_code", "sex", "age_group", "breakdown"]
+    )
+    ids = rows.indicator_id.unique()
+    names = {i: catalog_text(pub.catalog.loc[i], "name") for i in ids}
+    units = {i: pub.catalog.loc[i, "unit"] for i in ids}
+    frame = report_export.public_frame(rows, names, units)
+    metadata = {"source": "rusmonitor", "updated": str(pub.info.get("published_at", ""))}
+    for i in ids:
+        meta = pub.catalog.loc[i]
+        metadata[f"{i}: {t('definition')}"] = text(meta.numerator_definition) or ""
+        if text(meta.denominator_definition):
+            metadata[f"{i}: {t('denominator')}"] = text(meta.denominator_definition)
+        metadata[f"{i}: {t('source')}"] = text(meta.source_name) or ""
+    st.caption(t("download"))
+    csv_col, xlsx_col, json_col = st.columns(3)
+    language = lang()
+    # callables: each file is made when its button is clicked, not on every rerun
+    csv_col.download_button(
+        "CSV",
+        lambda: report_export.to_csv(frame),
+        f"{key}.csv",
+        "text/csv",
+        key=f"csv_{key}",
+        on_click="ignore",
+    )
+    xlsx_col.download_button(
+        "Excel",
+        lambda: report_export.to_excel(frame, metadata, language),
+        f"{key}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx_{key}",
+        on_click="ignore",
+    )
+    json_col.download_button(
+        "JSON-stat2",
+        lambda: report_export.jsonstat_bytes(report_export.to_jsonstat(frame, label, metadata, language)),
+        f"{key}.json",
+        "application/json",
+        key=f"json_{key}",
+        on_click="ignore",
+    )

@@ -1,0 +1,135 @@
+"""One main goal on a page: for each of its indicators the trend with its interval and target,
+the areas compared, a map, and downloads of what is shown. Filters live in the URL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import charts
+import downloads
+import formatting as fmt
+import report_data
+from filters import url_select
+from page_context import published, published_caption, quality_banner, text
+from texts import catalog_text, t
+
+
+def _filters(pub, goal: int) -> dict:
+    options = report_data.goal_options(pub.path, pub.version, goal)
+    geo = report_data.geography(pub.path, pub.version)
+    cols = st.columns([1, 1.3, 1.6, 1, 1])
+    sex = url_select(t("sex"), options["sex"], "sex", "all", lambda s: t(s), cols[3])
+    age = url_select(
+        t("age"), options["age_group"], "age", "all", lambda a: t("all") if a == "all" else a, cols[4]
+    )
+    rows = report_data.goal_rows(pub.path, pub.version, goal, sex, age)
+    years = sorted(rows.year.unique(), reverse=True) if len(rows) else []
+    year = url_select(t("year"), [int(y) for y in years], "year", None, str, cols[0])
+    levels = [lv for lv in report_data.COMPARE_LEVELS if (rows.geo_level == lv).any()]
+    default_level = "rhf" if "rhf" in levels else (levels[0] if levels else None)
+    level = url_select(t("level"), levels, "level", default_level, lambda lv: t(lv).capitalize(), cols[1])
+    units = geo[geo.geo_level == level]
+    names = dict(zip(units.geo_code, units.geo_name, strict=True))
+    unit = url_select(
+        t("unit"), ["", *units.geo_code], "unit", "", lambda c: names.get(c, t("all_units")), cols[2]
+    )
+    return {"rows": rows, "year": year, "level": level, "unit": unit, "unit_name": names.get(unit)}
+
+
+def _series(rows: pd.DataFrame, level: str, code: str, breakdown: str) -> pd.DataFrame:
+    return rows[
+        (rows.geo_level == level) & (rows.geo_code == code) & (rows.breakdown == breakdown)
+    ].sort_values("year")
+
+
+def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
+    meta = pub.catalog.loc[indicator_id]
+    st.divider()
+    st.subheader(catalog_text(meta, "name"))
+    target = text(meta.target_text)
+    st.caption(
+        " · ".join(
+            part
+            for part in (
+                f"{t('definition')}: {text(meta.numerator_definition)}",
+                f"{t('direction')}: {t(meta.direction)}" if meta.direction in ("up", "down") else None,
+                f"{t('target')}: {target}" if target else None,
+            )
+            if part
+        )
+    )
+    st.page_link(
+        "views/indicator.py",
+        label=f"{t('indicator')}: {t('definition').lower()} →",
+        query_params={"indicator": indicator_id, "lang": st.query_params.get("lang", "no")},
+    )
+    if rows.empty:
+        st.info(t("no_rows"))
+        return
+    breakdown = report_data.headline_breakdown(rows.breakdown)
+    # empty for indicators published by office or region only (ND): their areas still show
+    national = _series(rows, "national", "NO", breakdown)
+    area = _series(rows, f["level"], f["unit"], breakdown) if f["unit"] else None
+    shown = [national] + ([area] if area is not None else [])
+    left, right = st.columns(2)
+    with left:
+        if len(national) or (area is not None and len(area)):
+            st.markdown(f"**{t('trend', first=int(rows.year.min()), last=int(rows.year.max()))}**")
+            st.altair_chart(
+                charts.trend(national, meta.unit, meta.threshold, area, f["unit_name"]), width="stretch"
+            )
+            notes = [t("band")] + ([t("target_line")] if pd.notna(meta.threshold) else [])
+            label = "" if breakdown == "total" else f"{breakdown} · "
+            st.caption(f"{label}{'; '.join(notes)}. {t('source')}: {meta.source_name}.")
+        else:
+            st.info(t("no_rows"))
+    # the chosen level, or the indicator's own first level when it is not published at it
+    own_levels = [lv for lv in report_data.COMPARE_LEVELS if (rows.geo_level == lv).any()]
+    level = f["level"] if f["level"] in own_levels else (own_levels[0] if own_levels else None)
+    compare = rows[(rows.geo_level == level) & (rows.year == f["year"]) & (rows.breakdown == breakdown)]
+    with right:
+        if level is None or compare.empty:
+            st.markdown(f"**{t('comparison', level=t(f['level']), year=f['year'])}**")
+            st.info(t("no_rows"))
+        else:
+            st.markdown(f"**{t('comparison', level=t(level), year=f['year'])}**")
+            this_year = national[national.year == f["year"]]
+            national_value = this_year.value.iloc[0] if len(this_year) else None
+            st.altair_chart(charts.comparison(compare, meta.unit, national_value, t(level)), width="stretch")
+            note = t("national_marked")
+            if level != f["level"]:
+                note = t("level_fallback", chosen=t(f["level"]), level=t(level)) + " " + note
+            st.caption(note)
+            shown.append(compare)
+    # the map: counties or municipalities as chosen, else the comparison level's areas
+    map_level = (
+        f["level"] if f["level"] in report_data.MAP_LEVELS and (rows.geo_level == f["level"]).any() else level
+    )
+    mapped = rows[(rows.geo_level == map_level) & (rows.year == f["year"]) & (rows.breakdown == breakdown)]
+    drawn = report_data.map_rows(mapped, map_level) if len(mapped) else None
+    if drawn is not None:
+        st.markdown(f"**{t('map', level=t(map_level), year=f['year'])}**")
+        st.altair_chart(charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level)), width="stretch")
+        st.caption(t("map_legend"))
+        shown.append(mapped)
+    downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{f['year']}", catalog_text(meta, "name"))
+
+
+def render(goal: int) -> None:
+    pub = published()
+    goal_meta = pub.catalog[pub.catalog.goal == goal]
+    st.title(f"{t('goal')} {goal}")
+    if goal_meta.empty:
+        st.info(t("no_rows"))
+        return
+    st.markdown(f"*{catalog_text(goal_meta.iloc[0], 'goal')}*")
+    quality_banner()
+    f = _filters(pub, goal)
+    if f["year"] is None:
+        st.info(t("no_rows"))
+        return
+    for indicator_id in goal_meta.sort_values("catalog_order").index:
+        _indicator(pub, indicator_id, f["rows"][f["rows"].indicator_id == indicator_id], f)
+    published_caption(pub)
+    st.caption(f"{fmt.SUPPRESSED} = {t('hidden')}")

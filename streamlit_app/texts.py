@@ -1,0 +1,153 @@
+"""The report's own words in bokmål (default) and English. Indicator names, goals, definitions
+and targets are not here: they come from the catalog (indicators.yml via dim_indicator)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = ("no", "en")
+
+TEXT = {
+    "title": (
+        "Opptrappingsplanen for rusfeltet 2016–2020",
+        "Escalation plan for the substance-abuse field 2016–2020",
+    ),
+    "subtitle": (
+        "Oppfølging av Prop. 15 S (2015–2016): hovedmål, indikatorer, mål og utvikling.",
+        "Follow-up of Prop. 15 S (2015–2016): main goals, indicators, targets and trends.",
+    ),
+    "overview": ("Oversikt", "Overview"),
+    "goal": ("Mål", "Goal"),
+    "indicator": ("Indikator", "Indicator"),
+    "my_municipality": ("Min kommune", "My municipality"),
+    "english": ("English", "English"),
+    "no_data_yet": (
+        "Ingen publiserte data ennå ({path}). Kjør `uv run rusmonitor pipeline` først.",
+        "No published data yet ({path}). Run `uv run rusmonitor pipeline` first.",
+    ),
+    "quality_failed": (
+        "Den nyeste kjøringen feilet kvalitetskontrollen ({failures}). Rapporten viser fortsatt "
+        "sist godkjente publisering.",
+        "The newest run failed quality control ({failures}). The report still shows the last "
+        "approved publication.",
+    ),
+    "quality_caption": (
+        "Kvalitetskontroll (Great Expectations) sist kjørt {when} UTC; {warnings} advarsler i de "
+        "siste kjøringene. Data Docs: `{docs}`",
+        "Quality control (Great Expectations) last run {when} UTC; {warnings} warnings in the "
+        "latest runs. Data Docs: `{docs}`",
+    ),
+    "published": (
+        "Publisert {when} UTC fra {files} kildefiler (versjon {version}). Antall personer fra 1 til "
+        "4 vises ikke (`:`). Kart: © Kartverket.",
+        "Published {when} UTC from {files} source files (version {version}). Counts of 1 to 4 "
+        "persons are not shown (`:`). Maps: © Kartverket.",
+    ),
+    "latest": ("Norge {year}", "Norway {year}"),
+    "since_year": ("siden {year}", "since {year}"),
+    "since_last": ("fra året før", "from the year before"),
+    "data_until": ("Data t.o.m. {year}", "Data up to {year}"),
+    "status": ("Status", "Status"),
+    "on_track": ("i rute", "on track"),
+    "off_track": ("ikke i rute", "off track"),
+    "no_target": ("uten tallfestet mål", "no numeric target"),
+    "core_indicators": ("Kjerneindikatorer", "Core indicators"),
+    "open_goal": ("Se alle indikatorer for mål {goal}", "See every indicator of goal {goal}"),
+    "year": ("År", "Year"),
+    "level": ("Geografisk nivå", "Geography level"),
+    "unit": ("Område", "Area"),
+    "all_units": ("Hele landet", "The whole country"),
+    "sex": ("Kjønn", "Sex"),
+    "age": ("Alder", "Age"),
+    "national": ("Hele landet", "Norway"),
+    "rhf": ("regionalt helseforetak", "regional health authority"),
+    "hf": ("helseforetak", "health trust"),
+    "county": ("fylke", "county"),
+    "municipality": ("kommune", "municipality"),
+    "nd_office": ("ND-kontor", "ND office"),
+    "correctional_region": ("kriminalomsorgsregion", "correctional region"),
+    "all": ("alle", "all"),
+    "male": ("menn", "men"),
+    "female": ("kvinner", "women"),
+    "trend": ("Utvikling {first}–{last}", "Trend {first}–{last}"),
+    "band": (
+        "feltet rundt linjen: 95 % konfidensintervall",
+        "band around the line: 95 % confidence interval",
+    ),
+    "target_line": ("stiplet linje: mål", "dashed line: target"),
+    "comparison": ("Etter {level}, {year}", "By {level}, {year}"),
+    "level_fallback": (
+        "Indikatoren finnes ikke per {chosen}; vist per {level}.",
+        "The indicator is not published by {chosen}; shown by {level}.",
+    ),
+    "national_marked": ("Linjen er landstallet.", "The line is the national value."),
+    "map": ("Kart etter {level}, {year}", "Map by {level}, {year}"),
+    "map_legend": (
+        "Grått: skjult av personvernhensyn (`:`). Lysegrått: ingen data. Grenser 2024, © Kartverket.",
+        "Grey: withheld for privacy (`:`). Light grey: no data. 2024 boundaries, © Kartverket.",
+    ),
+    "hidden": ("skjult", "withheld"),
+    "no_rows": (
+        "Ingen tall for dette utvalget (prøv et annet år, nivå, kjønn eller alder).",
+        "No figures for this selection (try another year, level, sex or age).",
+    ),
+    "download": ("Last ned det som vises", "Download what is shown"),
+    "definition": ("Definisjon", "Definition"),
+    "numerator": ("Teller", "Numerator"),
+    "denominator": ("Nevner", "Denominator"),
+    "source": ("Kilde", "Source"),
+    "target": ("Mål", "Target"),
+    "direction": ("Ønsket retning", "Desired direction"),
+    "up": ("opp", "up"),
+    "down": ("ned", "down"),
+    "none": ("ingen (kontekst)", "none (context)"),
+    "series_break": ("Brudd i serien", "Break in series"),
+    "seed_ref": ("Kilde i plandokumentene", "Reference in the plan documents"),
+    "notes": ("Merknader", "Notes"),
+    "dimensions": ("Inndelinger", "Dimensions"),
+    "suppression": (
+        "Personvern: antall personer under {limit} vises ikke.",
+        "Privacy: counts of persons below {limit} are not shown.",
+    ),
+    "quality_of_indicator": ("Kvalitet (siste kontroll)", "Quality (latest check)"),
+    "quality_ok": (
+        "Alle {n} kontroller av denne indikatoren og kilden besto ({when} UTC).",
+        "All {n} checks of this indicator and its source passed ({when} UTC).",
+    ),
+    "quality_issues": (
+        "{n} kontroller feilet ved siste kjøring ({when} UTC):",
+        "{n} checks failed in the latest run ({when} UTC):",
+    ),
+    "quality_none": ("Ingen kvalitetsresultater funnet.", "No quality results found."),
+    "choose_indicator": ("Velg indikator", "Choose an indicator"),
+    "choose_municipality": ("Velg kommune", "Choose a municipality"),
+    "municipality_intro": (
+        "Alle indikatorer med tall for {name}, sammenlignet med fylket og landet.",
+        "Every indicator with figures for {name}, compared with its county and the country.",
+    ),
+    "municipality_none": (
+        "Ingen indikatorer har tall for denne kommunen.",
+        "No indicator has figures for this municipality.",
+    ),
+    "go": ("Vis", "Show"),
+    "value": ("verdi", "value"),
+    "kind_share": ("andel", "share"),
+}
+
+
+def lang() -> str:
+    """The language from the URL (?lang=en), bokmål otherwise."""
+    value = st.query_params.get("lang", "no")
+    return value if value in LANGUAGES else "no"
+
+
+def t(key: str, **values) -> str:
+    text = TEXT[key][LANGUAGES.index(lang())]
+    return text.format(**values) if values else text
+
+
+def catalog_text(meta, field: str) -> str:
+    """A catalog field in the reader's language where the catalog has both (name, goal,
+    effort area), else as the catalog gives it."""
+    localised = f"{field}_{lang()}"
+    return str(meta[localised]) if localised in meta else str(meta[field])

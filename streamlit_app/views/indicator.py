@@ -1,0 +1,102 @@
+"""One indicator in full: definition, numerator and denominator, source, reference in the plan
+documents, breaks in series, privacy rule, quality status from the latest GX run, every
+category's trend and the latest figures by area, with downloads."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import charts
+import downloads
+import formatting as fmt
+import report_data
+from filters import url_select
+from page_context import published, published_caption, quality_banner, text
+from rusmonitor.contracts import CONTRACTS
+from texts import catalog_text, t
+
+pub = published()
+catalog = pub.catalog.sort_values("catalog_order")
+indicator_id = url_select(
+    t("choose_indicator"),
+    list(catalog.index),
+    "indicator",
+    catalog.index[0],
+    lambda i: f"{t('goal')} {catalog.loc[i, 'goal']}: {catalog_text(catalog.loc[i], 'name')}",
+)
+meta = catalog.loc[indicator_id]
+st.title(catalog_text(meta, "name"))
+st.markdown(f"*{t('goal')} {meta.goal}: {catalog_text(meta, 'goal')}*")
+quality_banner()
+
+facts = [
+    (t("definition"), f"{meta.kind}, {fmt.unit_label(meta.unit)}"),
+    (t("numerator"), text(meta.numerator_definition)),
+    (t("denominator"), text(meta.denominator_definition)),
+    (t("source"), text(meta.source_name)),
+    (t("direction"), t(meta.direction) if meta.direction in ("up", "down", "none") else None),
+    (t("target"), text(meta.target_text)),
+    (t("series_break"), text(meta.series_break)),
+    (t("seed_ref"), text(meta.seed_ref)),
+    (t("dimensions"), text(meta.dimensions)),
+    (t("notes"), text(meta.notes)),
+]
+st.markdown("  \n".join(f"**{label}.** {value}" for label, value in facts if value))
+if meta.is_person_count or meta.is_denominator_person_count:
+    st.caption(t("suppression", limit=int(meta.suppression_limit or 4) + 1))
+
+st.markdown(f"**{t('quality_of_indicator')}**")
+tables = tuple(c.table for c in CONTRACTS.values() if c.source == meta.source_id)
+quality = report_data.indicator_quality(report_data.quality_version(), indicator_id, tables)
+if not quality:
+    st.caption(t("quality_none"))
+else:
+    when = f"{pd.Timestamp(quality['validated_at']):%d.%m.%Y %H:%M}"
+    if quality["failed"]:
+        st.warning(t("quality_issues", n=len(quality["failed"]), when=when))
+        st.table(pd.DataFrame(quality["failed"]))
+    else:
+        st.success(t("quality_ok", n=quality["checked"], when=when))
+
+rows = report_data.indicator_rows(pub.path, pub.version, indicator_id)
+headline = rows[(rows.sex == "all") & (rows.age_group == "all")]
+national = headline[headline.geo_level == "national"].sort_values("year")
+if national.empty:
+    st.info(t("no_rows"))
+    st.stop()
+shown = [national]
+st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
+categories = sorted(national.breakdown.unique())
+if len(categories) == 1:
+    st.altair_chart(charts.trend(national, meta.unit, meta.threshold), width="stretch")
+else:
+    st.altair_chart(
+        alt.Chart(national)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=t("year")),
+            y=alt.Y("value:Q", title=fmt.unit_label(meta.unit)),
+            color=alt.Color("breakdown:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=["breakdown:N", "year:O", alt.Tooltip("value:Q", format=",.1f")],
+        )
+        .properties(height=320),
+        width="stretch",
+    )
+levels = [lv for lv in report_data.COMPARE_LEVELS if (headline.geo_level == lv).any()]
+if levels:
+    level = url_select(t("level"), levels, "level", levels[0], lambda lv: t(lv).capitalize())
+    years = sorted(headline[headline.geo_level == level].year.unique(), reverse=True)
+    year = url_select(t("year"), [int(y) for y in years], "year", None, str)
+    breakdown = report_data.headline_breakdown(headline.breakdown)
+    compare = headline[
+        (headline.geo_level == level) & (headline.year == year) & (headline.breakdown == breakdown)
+    ]
+    national_now = national[(national.year == year) & (national.breakdown == breakdown)].value
+    st.markdown(f"**{t('comparison', level=t(level), year=year)}**")
+    st.altair_chart(
+        charts.comparison(compare, meta.unit, national_now.iloc[0] if len(national_now) else None, t(level)),
+        width="stretch",
+    )
+    shown.append(compare)
+downloads.buttons(pub, pd.concat(shown), indicator_id, catalog_text(meta, "name"))
+published_caption(pub)
