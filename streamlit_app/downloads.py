@@ -14,9 +14,7 @@ def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
     """CSV, Excel and JSON-stat2 of the rows, side by side."""
     if rows.empty:
         return
-    rows = rows.drop_duplicates(
-        subset=["indicator_id", "year", "geo_level", "geo_code", "sex", "age_group", "breakdown"]
-    )
+    rows = rows.drop_duplicates(subset=list(report_export.DIMENSIONS))  # sections overlap
     ids = rows.indicator_id.unique()
     names = {i: catalog_text(pub.catalog.loc[i], "name") for i in ids}
     units = {i: pub.catalog.loc[i, "unit"] for i in ids}

@@ -47,12 +47,12 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
     meta = pub.catalog.loc[indicator_id]
     st.divider()
     st.subheader(catalog_text(meta, "name"))
-    target = text(meta.target_text)
+    target, definition = text(meta.target_text), text(meta.numerator_definition)
     st.caption(
         " · ".join(
             part
             for part in (
-                f"{t('definition')}: {text(meta.numerator_definition)}",
+                f"{t('definition')}: {definition}" if definition else None,
                 f"{t('direction')}: {t(meta.direction)}" if meta.direction in ("up", "down") else None,
                 f"{t('target')}: {target}" if target else None,
             )

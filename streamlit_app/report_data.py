@@ -13,13 +13,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from rusmonitor.geography import GEO_LEVELS
 from rusmonitor.quality_store import quality_file
 from rusmonitor.settings import GEOGRAPHY_SEED, data_docs_index, serving_path
 
-REPORT_LEVELS = ("national", "rhf", "county")
-# Levels a reader compares areas at, in the order offered; the map draws counties and
-# municipalities (the 2024 boundaries), and counties stand in for the RHF and HF levels.
-COMPARE_LEVELS = ("rhf", "hf", "county", "municipality", "nd_office", "correctional_region")
+# Levels a reader compares areas at, in the mart contract's order; the map draws counties and
+# municipalities (the 2024 boundaries).
+COMPARE_LEVELS = tuple(level for level in GEO_LEVELS if level != "national")
 MAP_LEVELS = ("county", "municipality")
 # RHF and HF values are drawn on the municipalities of their catchment areas
 CATCHMENT_LEVELS = ("rhf", "hf")
@@ -110,13 +110,12 @@ def geography(path: str, version: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def indicator_values(path: str, version: str) -> pd.DataFrame:
-    """National and regional headline rows of the long mart: all sexes and ages, no adjusted
-    rates (the overview needs no municipalities)."""
-    levels = ", ".join(f"'{level}'" for level in REPORT_LEVELS)
+    """The national headline rows of the long mart (all sexes and ages, no adjusted rates):
+    what the overview's tiles show."""
     return _query(
         path,
-        f"SELECT * FROM mart_indicator_values WHERE geo_level IN ({levels}) "
-        "AND sex = 'all' AND age_group = 'all' AND breakdown NOT LIKE 'adjustment=%'",
+        f"SELECT * FROM mart_indicator_values WHERE geo_level = 'national' "
+        f"AND sex = 'all' AND age_group = 'all' AND {NOT_ADJUSTED}",
     )
 
 
@@ -160,7 +159,6 @@ def quality_status(version: str | None) -> dict:
     )
     return {
         "last_validated": runs.validated_at.max(),
-        "runs": runs,
         "failed_runs": len(failing),
         "failures": results.drop_duplicates().to_dict("records"),
         "warnings": int(runs.failed_warning.iloc[-20:].sum()),
@@ -214,7 +212,8 @@ def indicator_quality(version: str | None, indicator_id: str, tables: tuple[str,
 
 @st.cache_data(show_spinner=False)
 def municipality_catchments() -> pd.DataFrame:
-    """Each 2024 municipality with its county, HF and RHF (the geography seed)."""
+    """Each 2024 municipality with its county, HF and RHF: the geography seed the dbt models
+    join on (dim_geography gives each unit's parent, not a municipality's HF)."""
     return pd.read_csv(GEOGRAPHY_SEED, dtype=str)[["municipality_code", "county_code", "hf_code", "rhf_code"]]
 
 

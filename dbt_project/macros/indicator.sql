@@ -119,9 +119,10 @@ from grouped
 where geo_code is not null
 {% endmacro %}
 
-{#- The lineage aggregate for cells that already carry a list of load ids (joined sources). -#}
-{% macro merged_lineage() -%}
-    list_sort(list_distinct(flatten(list(load_ids))))
+{#- The lineage aggregate for cells that already carry a list of load ids (joined sources);
+    with `over`, as a window aggregate over that named window. -#}
+{% macro merged_lineage(over=none) -%}
+    list_sort(list_distinct(flatten(list(load_ids){% if over %} over {{ over }}{% endif %})))
 {%- endmacro %}
 
 {#- Three years up to `year` pooled for a rate's county and municipality totals (numerators and
@@ -142,7 +143,7 @@ where geo_code is not null
         sum(denominator) over window_3y as denominator,
         {{ per_unit }} * sum(numerator) over window_3y / sum(denominator) over window_3y as value,
         cast(null as double) as value_sd,
-        list_sort(list_distinct(flatten(list(load_ids) over window_3y))) as load_ids
+        {{ merged_lineage(over='window_3y') }} as load_ids
     from {{ relation }}
     where geo_level in ('county', 'municipality') and breakdown = 'total' and age_group = 'all'
     window window_3y as (

@@ -577,13 +577,11 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
         except Exception:
             con.execute("ROLLBACK")
             raise
-        if all(r.success for r in results):
-            con.execute("COMMIT")
-            quality_store.record(results, "raw", context=name, con=con)
-        else:
-            # a critical expectation failed: the period keeps its last good data
-            con.execute("ROLLBACK")
-            quality_store.record(results, "raw", context=name, con=con)
+        passed = all(r.success for r in results)
+        # a critical expectation failed: roll back, the period keeps its last good data
+        con.execute("COMMIT" if passed else "ROLLBACK")
+        quality_store.record(results, "raw", context=name, con=con)
+        if not passed:
             raise quality.QualityGateFailed(results, what=f"{name} was not loaded (raw unchanged): ")
     finally:
         for i in range(len(incoming)):

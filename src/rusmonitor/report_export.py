@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from rusmonitor.quality import mart_contract
+
 SUPPRESSED = ":"
 MISSING = ".."
 FLAGS = {
@@ -48,7 +50,9 @@ COLUMNS = (
     "suppression_reason",
     "target_status",
 )
-DIMENSIONS = ("indicator_id", "year", "geo_code", "sex", "age_group", "breakdown")
+# One JSON-stat dimension per column of the mart's key (its dbt contract): an HF and an ND
+# office may share a code, so the level is a dimension of its own.
+DIMENSIONS = tuple(mart_contract()[1])
 MEASURES = ("value", "ci_low", "ci_high")
 
 
@@ -128,6 +132,10 @@ def to_jsonstat(frame: pd.DataFrame, label: str, metadata: Mapping[str, Any], la
             "category": {"index": categories["indicator_id"], "label": names, "unit": _units(units)},
         },
         "year": {"label": "år" if lang == "no" else "year", "category": {"index": categories["year"]}},
+        "geo_level": {
+            "label": "nivå" if lang == "no" else "level",
+            "category": {"index": categories["geo_level"]},
+        },
         "geo_code": {
             "label": "region",
             "category": {"index": categories["geo_code"], "label": geo_names},
@@ -154,7 +162,7 @@ def to_jsonstat(frame: pd.DataFrame, label: str, metadata: Mapping[str, Any], la
         "updated": metadata.get("updated"),
         "id": [*dims, "measure"],
         "size": size,
-        "role": {"time": ["year"], "geo": ["geo_code"], "metric": ["measure"]},
+        "role": {"time": ["year"], "geo": ["geo_level", "geo_code"], "metric": ["measure"]},
         "dimension": dimension,
         "value": values,
         "status": status,

@@ -12,7 +12,7 @@ import formatting as fmt
 import report_data
 from filters import url_select
 from page_context import published, published_caption, quality_banner, text
-from rusmonitor.contracts import CONTRACTS
+from rusmonitor.contracts import contracts_for
 from texts import catalog_text, t
 
 pub = published()
@@ -46,7 +46,7 @@ if meta.is_person_count or meta.is_denominator_person_count:
     st.caption(t("suppression", limit=int(meta.suppression_limit or 4) + 1))
 
 st.markdown(f"**{t('quality_of_indicator')}**")
-tables = tuple(c.table for c in CONTRACTS.values() if c.source == meta.source_id)
+tables = tuple(c.table for c in contracts_for(meta.source_id))
 quality = report_data.indicator_quality(report_data.quality_version(), indicator_id, tables)
 if not quality:
     st.caption(t("quality_none"))

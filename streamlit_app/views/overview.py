@@ -17,8 +17,7 @@ st.caption(t("subtitle"))
 quality_banner()
 published_caption(pub)
 
-values = report_data.indicator_values(pub.path, pub.version)
-national = values[values.geo_level == "national"]
+national = report_data.indicator_values(pub.path, pub.version)
 
 
 def _change(series: pd.Series, since: int, latest: int) -> tuple[int | None, float | None]:
