@@ -6,7 +6,7 @@
 Server side (Streamlit AppTest, the app's real code against the published DuckDB file): the
 first sample of each page runs with empty caches (a fresh publish), the rest warm (another
 reader of the same version). With --browser, the same pages in headless Chromium against
-`rusmonitor report`: navigation until the first chart (or table) is drawn.
+`rusmonitor report`: navigation until the first tile, chart or table is drawn.
 """
 
 from __future__ import annotations
@@ -118,10 +118,9 @@ def browser(runs: int, chromium: Path) -> None:
                     page = b.new_page(viewport={"width": 1400, "height": 1200})
                     started = time.perf_counter()
                     page.goto(f"{url}/{path}", wait_until="domcontentloaded")
-                    target = (
-                        "[data-testid='stTable']" if path == "kommune" else "[data-testid='stVegaLiteChart']"
-                    )
-                    page.locator(target).first.wait_for(timeout=120_000)
+                    # the overview draws metric tiles, my municipality a table, the rest charts
+                    target = {"": "stMetric", "kommune": "stTable"}.get(path, "stVegaLiteChart")
+                    page.locator(f"[data-testid='{target}']").first.wait_for(timeout=120_000)
                     samples.append(time.perf_counter() - started)
                     page.close()
                 print(_row(name, samples), flush=True)
