@@ -7,6 +7,11 @@ file whose content changed, or a later file of the same kind in the period's fol
 resubmission), replaces exactly that period. Rows that break the contract go to raw._quarantine
 with file, row, column, reason and the whole record; a file wrong as a whole is rejected with an
 error naming the file, the row and the column, and nothing in the warehouse changes.
+
+A file still being written (modified within the last RUSMONITOR_SETTLE_SECONDS) is waited for,
+and if it keeps growing, left for a retry: the other files load, then FilesStillBeingWritten
+(a transient error, so Airflow retries the task) names it. Hidden and temporary names
+(.x.csv, ~x.csv) are never read.
 """
 
 from __future__ import annotations
@@ -42,10 +47,13 @@ from rusmonitor.contracts import (
     Column,
     Contract,
 )
+from rusmonitor.faults import failpoint
 from rusmonitor.settings import (
     COUNTY_VERSIONS_SEED,
     MUNICIPALITY_VERSIONS_SEED,
     landing_dir,
+    settle_seconds,
+    settle_wait_seconds,
     warehouse_path,
 )
 
@@ -360,7 +368,37 @@ def file_kind(source: str, path: Path) -> str:
 
 def landing_files(source: str, landing: Path) -> list[Path]:
     kinds = [p for p, _, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
-    return sorted({f for kind in kinds for f in (landing / source).glob(f"*/{kind}")})
+    found = {f for kind in kinds for f in (landing / source).glob(f"*/{kind}")}
+    # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename)
+    return sorted(f for f in found if not f.name.startswith((".", "~")))
+
+
+class FilesStillBeingWritten(RuntimeError):
+    """Landing files that kept changing while the load waited. Transient: a retry loads them."""
+
+    def __init__(self, files: list[str]):
+        self.files = files
+        super().__init__(
+            f"{len(files)} landing file(s) still being written, left for the next try: " + ", ".join(files)
+        )
+
+
+def wait_until_settled(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Split files into (complete, still being written). A file is complete when its last
+    modification is settle_seconds() old; a younger one is waited for up to
+    settle_wait_seconds(). Freshly generated files pass after a short wait; a file a publisher
+    is still copying keeps its modification time young and is deferred."""
+    settle, deadline = settle_seconds(), time.monotonic() + settle_wait_seconds()
+    pending = list(files)
+    while True:
+        now = time.time()
+        young = [f for f in pending if now - f.stat().st_mtime < settle]
+        if not young or time.monotonic() >= deadline:
+            break
+        log.info("waiting for %d landing file(s) still being written, e.g. %s", len(young), young[0])
+        time.sleep(min(0.5, settle))
+        pending = young
+    return [f for f in files if f not in young], young
 
 
 # ---------------------------------------------------------------- contract checks
@@ -578,6 +616,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
             con.execute("ROLLBACK")
             raise
         passed = all(r.success for r in results)
+        failpoint("load.before_commit")  # the fault tests kill the process here
         # a critical expectation failed: roll back, the period keeps its last good data
         con.execute("COMMIT" if passed else "ROLLBACK")
         quality_store.record(results, "raw", context=name, con=con)
@@ -687,7 +726,11 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
         for old in versions[:-1]:
             log.info("[%s] %s is superseded by %s", source, relative_name(old, landing), versions[-1].name)
         current.append(versions[-1])
-    files = current
+    files, unsettled = wait_until_settled(current)
+    for path in unsettled:
+        log.warning(
+            "[%s] %s is still being written: left for the next try", source, relative_name(path, landing)
+        )
     results = []
     with connect(warehouse) as con:
         for i, path in enumerate(files, start=1):
@@ -711,6 +754,8 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
                 result.seconds,
             )
             results.append(result)
+    if unsettled:  # everything else is loaded and committed; a retry picks these up
+        raise FilesStillBeingWritten([relative_name(p, landing) for p in unsettled])
     return results
 
 

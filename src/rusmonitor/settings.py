@@ -55,3 +55,14 @@ def data_docs_index() -> Path:
 
 def airflow_home() -> Path:
     return _path("AIRFLOW_HOME", data_dir() / "airflow")
+
+
+def settle_seconds() -> float:
+    """A landing file is complete once nothing has written to it for this long. Publishers
+    copying straight into the landing folder leave a partial file behind for a while."""
+    return float(os.environ.get("RUSMONITOR_SETTLE_SECONDS", "2"))
+
+
+def settle_wait_seconds() -> float:
+    """How long a load waits for a file still being written before it defers it to a retry."""
+    return float(os.environ.get("RUSMONITOR_SETTLE_WAIT", "20"))

@@ -1,0 +1,219 @@
+"""Operating under faults: a publish while the report reads, a load or a dbt build killed
+halfway, a landing file still being written. Each recovers on retry with nothing lost or
+duplicated. Real processes are killed with SIGKILL (no cleanup runs), real DuckDB files."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import table_fingerprints
+from rusmonitor.generate import generate
+from rusmonitor.load import FilesStillBeingWritten, load_source
+from rusmonitor.publish import PUBLISHED_TABLES
+
+BUILT = ("staging", "intermediate", "marts")
+
+
+def raw_state(warehouse: Path) -> dict:
+    """The raw data and what the load log says was loaded; not when or how fast."""
+    state = table_fingerprints(warehouse, ("raw",))
+    state.pop("raw._loads")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        state["loads"] = con.execute(
+            "SELECT source_file, content_hash, row_count, period FROM raw._loads ORDER BY source_file"
+        ).fetchall()
+    return state
+
+
+@pytest.fixture(scope="module")
+def npr_landing(tmp_path_factory) -> Path:
+    """Two years of NPR extracts: four files (TSB episodes and detox stays per year)."""
+    landing = tmp_path_factory.mktemp("npr_landing")
+    generate([2013, 2014], 2016, landing, sources=["npr"])
+    return landing
+
+
+@pytest.fixture(scope="module")
+def clean_npr_load(npr_landing, tmp_path_factory) -> dict:
+    """What an undisturbed load of those files gives."""
+    warehouse = tmp_path_factory.mktemp("clean") / "wh.duckdb"
+    load_source("npr", npr_landing, warehouse)
+    return raw_state(warehouse)
+
+
+def test_publish_is_atomic_while_a_reader_queries_in_a_loop(pipeline, tmp_path):
+    """Six publishes in another process while this one reads the serving file in a loop: every
+    read sees a whole version (every table, every row), never an error or half a file."""
+    serving = tmp_path / "serving" / "warehouse.duckdb"
+    with duckdb.connect(str(pipeline["serving"]), read_only=True) as con:
+        expected = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in PUBLISHED_TABLES}
+    publisher = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from rusmonitor.publish import publish\n"
+            "for i in range(6): publish(Path(sys.argv[1]), Path(sys.argv[2]), run_id=f'run-{i}')",
+            str(pipeline["warehouse"]),
+            str(serving),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    versions, reads, errors = [], 0, []
+    while publisher.poll() is None or reads == 0:
+        if not serving.exists():
+            time.sleep(0.01)
+            continue
+        try:
+            with duckdb.connect(str(serving), read_only=True) as con:
+                tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+                counts = {
+                    t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in PUBLISHED_TABLES
+                }
+                run_id = con.execute("SELECT run_id FROM publish_info").fetchall()[0][0]
+        except Exception as e:  # noqa: BLE001  (any error is the finding)
+            errors.append(repr(e))
+            continue
+        reads += 1
+        assert tables == {*PUBLISHED_TABLES, "publish_info"}
+        assert counts == expected, f"half a version seen under {run_id}"
+        if not versions or versions[-1] != run_id:
+            versions.append(run_id)
+    output = publisher.stdout.read()
+    assert publisher.returncode == 0, output
+    assert errors == []
+    # the reads overlapped the publishes: they saw several versions, in order
+    assert len(versions) >= 3 and versions == sorted(versions), versions
+    assert versions[-1] == "run-5"
+    # the last good version is kept beside the new one
+    previous = serving.with_name("warehouse.prev.duckdb")
+    with duckdb.connect(str(previous), read_only=True) as con:
+        assert con.execute("SELECT run_id FROM publish_info").fetchall()[0][0] == "run-4"
+    assert not list(serving.parent.glob(".*.tmp"))  # no staging file left behind
+
+
+LOAD_NPR = (
+    "import logging, sys; from pathlib import Path; from rusmonitor.load import load_source\n"
+    "logging.basicConfig(level=logging.INFO)\n"
+    "load_source('npr', Path(sys.argv[1]), Path(sys.argv[2]))"
+)
+
+
+def test_a_load_killed_mid_file_recovers_on_retry(npr_landing, clean_npr_load, tmp_path):
+    warehouse = tmp_path / "wh.duckdb"
+    # killed while the third file's rows are written and checked, before its commit
+    killed = subprocess.run(
+        [sys.executable, "-c", LOAD_NPR, str(npr_landing), str(warehouse)],
+        env={**os.environ, "RUSMONITOR_FAILPOINTS": "load.before_commit@3"},
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert "failpoint load.before_commit reached" in killed.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loaded = [r[0] for r in con.execute("SELECT source_file FROM raw._loads ORDER BY 1").fetchall()]
+        in_raw = con.execute(
+            "SELECT count(DISTINCT _source_file) FROM (SELECT _source_file FROM raw.npr_tsb_episodes "
+            "UNION ALL SELECT _source_file FROM raw.npr_detox_stays)"
+        ).fetchall()[0][0]
+    assert len(loaded) == 2 and in_raw == 2  # two files committed; the third left no trace
+
+    load_source("npr", npr_landing, warehouse)  # the retry
+    assert raw_state(warehouse) == clean_npr_load
+    load_source("npr", npr_landing, warehouse)  # and once more: nothing changes
+    assert raw_state(warehouse) == clean_npr_load
+
+
+def test_dbt_killed_mid_run_recovers_on_retry(copied):
+    """SIGKILL to a dbt build after some forty models: the rerun builds the same marts."""
+    warehouse = copied["warehouse"]
+    before = table_fingerprints(warehouse, BUILT)
+    code = (
+        "import sys; from pathlib import Path; from rusmonitor.transform import run_dbt\n"
+        "run_dbt('build', Path(sys.argv[1]))"
+    )
+    build = subprocess.Popen(
+        [sys.executable, "-c", code, str(warehouse)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    done = 0
+    for line in build.stdout:
+        done += bool(re.search(r"\bOK (created|loaded)\b", line))
+        if done >= 40:
+            os.killpg(build.pid, signal.SIGKILL)
+            break
+    build.wait()
+    assert build.returncode == -signal.SIGKILL, f"dbt ended on its own after {done} models"
+
+    retry = subprocess.run(
+        [sys.executable, "-c", code, str(warehouse)], capture_output=True, text=True, timeout=600
+    )
+    assert retry.returncode == 0, retry.stdout[-3000:]
+    assert table_fingerprints(warehouse, BUILT) == before
+
+
+def test_a_landing_file_still_being_written_is_left_for_a_retry(
+    npr_landing, clean_npr_load, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("RUSMONITOR_SETTLE_SECONDS", "1")
+    monkeypatch.setenv("RUSMONITOR_SETTLE_WAIT", "2")
+    landing = shutil.copytree(npr_landing, tmp_path / "landing")
+    warehouse = tmp_path / "wh.duckdb"
+    growing = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    content = growing.read_bytes()
+    growing.write_bytes(content[: len(content) // 3])  # a publisher's copy has begun
+
+    def publisher_copies_the_rest(chunks: int = 12) -> None:
+        rest = content[len(content) // 3 :]
+        step = len(rest) // chunks + 1
+        with growing.open("ab") as f:
+            for i in range(0, len(rest), step):
+                time.sleep(0.4)  # 12 chunks: about 5 s, longer than the load waits
+                f.write(rest[i : i + step])
+                f.flush()
+
+    writer = threading.Thread(target=publisher_copies_the_rest)
+    writer.start()
+    try:
+        with pytest.raises(FilesStillBeingWritten) as deferred:
+            load_source("npr", landing, warehouse)
+    finally:
+        writer.join()
+    assert deferred.value.files == ["npr/2014/npr_tsb_episoder_2014.csv"]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loaded = [r[0] for r in con.execute("SELECT source_file FROM raw._loads ORDER BY 1").fetchall()]
+        partial = con.execute(
+            "SELECT count(*) FROM raw.npr_tsb_episodes WHERE _source_file = ?", [deferred.value.files[0]]
+        ).fetchall()[0][0]
+    assert len(loaded) == 3 and partial == 0  # the other files loaded, nothing of the partial one
+
+    assert growing.read_bytes() == content
+    time.sleep(1.1)  # the copy has finished: let it settle
+    load_source("npr", landing, warehouse)  # the retry
+    assert raw_state(warehouse) == clean_npr_load
+
+
+def test_temporary_and_hidden_landing_names_are_never_read(npr_landing, tmp_path):
+    from rusmonitor.load import landing_files
+
+    landing = shutil.copytree(npr_landing, tmp_path / "landing")
+    source = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    for name in (".npr_tsb_episoder_2014_ny.csv", "~npr_tsb_episoder_2014_ny.csv"):
+        shutil.copy(source, source.with_name(name))
+    names = sorted(p.name for p in landing_files("npr", landing))
+    assert names == sorted(p.name for p in npr_landing.glob("npr/*/*.csv"))
