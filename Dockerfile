@@ -4,7 +4,7 @@ RUN pip install --no-cache-dir uv
 WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 COPY src ./src
-RUN uv sync --locked --no-dev --no-install-project
+RUN uv sync --locked --no-dev --extra celery --no-install-project
 COPY . .
-RUN uv sync --locked --no-dev
+RUN uv sync --locked --no-dev --extra celery
 ENV PATH="/app/.venv/bin:$PATH" RUSMONITOR_DATA=/data AIRFLOW_HOME=/data/airflow

@@ -13,6 +13,7 @@ import pendulum
 from airflow.sdk import dag
 
 from rusmonitor.airflow_tasks import RAW_ASSETS, load_source, validate_raw
+from rusmonitor.settings import WAREHOUSE_POOL
 from rusmonitor.sources import LOADED_SOURCES
 
 
@@ -23,7 +24,11 @@ def make_ingest_dag(source: str):
         start_date=pendulum.datetime(2024, 1, 1, tz="Europe/Oslo"),
         catchup=False,
         max_active_runs=1,
-        default_args={"retries": 2, "retry_delay": pendulum.duration(seconds=30)},
+        default_args={
+            "retries": 2,
+            "retry_delay": pendulum.duration(seconds=30),
+            "pool": WAREHOUSE_POOL,  # one task at a time opens the DuckDB file, across DAGs
+        },
         tags=["rusmonitor", "ingest", source],
         doc_md=__doc__,
     )

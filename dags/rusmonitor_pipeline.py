@@ -29,6 +29,7 @@ from rusmonitor.airflow_tasks import (
     validate_marts,
     validate_raw,
 )
+from rusmonitor.settings import WAREHOUSE_POOL
 from rusmonitor.sources import LOADED_SOURCES
 
 
@@ -40,7 +41,11 @@ from rusmonitor.sources import LOADED_SOURCES
     max_active_runs=1,
     # one DuckDB file has one writer: run the tasks one at a time
     max_active_tasks=1,
-    default_args={"retries": 2, "retry_delay": pendulum.duration(seconds=30)},
+    default_args={
+        "retries": 2,
+        "retry_delay": pendulum.duration(seconds=30),
+        "pool": WAREHOUSE_POOL,  # one task at a time opens the DuckDB file, across DAGs
+    },
     tags=["rusmonitor"],
     doc_md=__doc__,
 )

@@ -18,6 +18,7 @@ from airflow.sdk import chain, dag
 
 from rusmonitor.airflow_tasks import RAW_ASSETS, load_catalog, publish, validate_marts
 from rusmonitor.cosmos_dbt import dbt_task_group
+from rusmonitor.settings import WAREHOUSE_POOL
 
 
 @dag(
@@ -27,7 +28,11 @@ from rusmonitor.cosmos_dbt import dbt_task_group
     catchup=False,
     max_active_runs=1,
     max_active_tasks=1,
-    default_args={"retries": 2, "retry_delay": pendulum.duration(seconds=30)},
+    default_args={
+        "retries": 2,
+        "retry_delay": pendulum.duration(seconds=30),
+        "pool": WAREHOUSE_POOL,  # one task at a time opens the DuckDB file, across DAGs
+    },
     tags=["rusmonitor", "transform"],
     doc_md=__doc__,
 )

@@ -30,7 +30,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     out = args.out or settings.landing_dir()
-    files = generate(parse_years(args.years) if args.years else None, args.seed, out)
+    years = parse_years(args.years) if args.years else None
+    files = generate(years, args.seed, out, national=args.national)
     print(f"generated {len(files)} landing files under {out} in {time.perf_counter() - started:.1f} s")
     if args.defects:
         from rusmonitor.defects import CAUGHT_BY, inject
@@ -174,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
         "out_of_range_share, duplicated_period, missing_region, tenfold_jump, stale_file",
     )
     g.add_argument("--out", default=None, help="landing folder (default: RUSMONITOR_LANDING or data/landing)")
+    g.add_argument(
+        "--national",
+        action="store_true",
+        help="add NPR outpatient contacts at the register's volume (about 600 000 a year)",
+    )
     g.set_defaults(func=cmd_generate)
 
     p = sub.add_parser(
@@ -204,6 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dd.set_defaults(func=cmd_dbt_docs)
 
+    sub.add_parser(
+        "bench",
+        help="time the whole rebuild at national scale against plain DuckDB SQL (see rusmonitor bench -h)",
+        add_help=False,
+    )
     e = sub.add_parser("expectations", help="write the generated GX suites as JSON for review")
     e.add_argument("--out", type=Path, default=settings.ROOT / "expectations" / "suites")
     e.set_defaults(func=cmd_expectations)
@@ -227,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its own options (rusmonitor.bench)
+        from rusmonitor import bench
+
+        return bench.main(argv[1:])
     args = build_parser().parse_args(argv)
     _setup_logging(args.verbose)
     return args.func(args)

@@ -168,6 +168,31 @@ NPR_DETOX_STAYS = Contract(
     ),
 )
 
+NPR_OUTPATIENT_CONTACTS = Contract(
+    source="npr",
+    table="npr_outpatient_contacts",
+    description="NPR: one row per outpatient (poliklinisk) TSB contact, linked to its episode. "
+    "Delivered at national scale only (`rusmonitor generate --national`, the benchmark): about "
+    "600 000 contacts a year, per HF the number Samdata reports.",
+    grain="one row per outpatient contact",
+    key=("kontakt_id",),
+    file_format="CSV, ';'-separated, UTF-8, header row, ISO dates (YYYY-MM-DD)",
+    columns=(
+        Column("kontakt_id", "varchar", "contact key", pattern=r"K\d{4}-\d{8}"),
+        *_npr_person_columns(year_of="kontakt_dato"),
+        Column("episode_id", "varchar", "the TSB episode of the contact", pattern=r"E\d{4}-\d{7}"),
+        Column("kontakt_dato", "date", "date of the contact"),
+        Column(
+            "kontakttype",
+            "varchar",
+            "individual, group or remote (video/telephone) consultation",
+            allowed=("individuell", "gruppe", "video_telefon"),
+        ),
+    ),
+    # an optional extract: the default sample does not deliver it, so no freshness demand
+    freshness_lag_years=None,
+)
+
 IS_24_8_FTE = Contract(
     source="is_24_8",
     table="is_24_8_fte",
@@ -497,6 +522,7 @@ CONTRACTS: dict[str, Contract] = {
     for c in (
         NPR_TSB_EPISODES,
         NPR_DETOX_STAYS,
+        NPR_OUTPATIENT_CONTACTS,
         IS_24_8_FTE,
         SAMDATA_OPERATING_COSTS,
         SAMDATA_PRICE_INDEX,

@@ -33,9 +33,21 @@ def _point_dbt_at_the_warehouse(*_: Any, **__: Any) -> None:
     os.environ["RUSMONITOR_WAREHOUSE"] = str(warehouse_path())
 
 
+def invocation_mode_name() -> str:
+    """dbt_runner (the default: dbt in the task's process) or subprocess (a dbt process per
+    task, cosmos' fallback); `rusmonitor bench` compares them through this variable."""
+    return os.environ.get("RUSMONITOR_COSMOS_INVOCATION", "dbt_runner")
+
+
+def describe_modes() -> str:
+    return f"ExecutionMode.LOCAL, InvocationMode.{invocation_mode_name().upper()}, LoadMode.DBT_LS cached"
+
+
 def dbt_task_group(group_id: str = "dbt", **kwargs: Any):
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+    invocation = InvocationMode(invocation_mode_name())
 
     return DbtTaskGroup(
         group_id=group_id,
@@ -45,13 +57,11 @@ def dbt_task_group(group_id: str = "dbt", **kwargs: Any):
             target_name="dev",
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
-        execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER
-        ),
+        execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL, invocation_mode=invocation),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_LS,
             test_behavior=TestBehavior.AFTER_EACH,
-            invocation_mode=InvocationMode.DBT_RUNNER,
+            invocation_mode=invocation,
             # a test over two models (the crosswalk keeps totals) runs once both are built
             should_detach_multiple_parents_tests=True,
         ),

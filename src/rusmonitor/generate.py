@@ -538,13 +538,53 @@ def npr_detox_stays(seed: int, year: int, episodes: pd.DataFrame) -> pd.DataFram
     ].reset_index(drop=True)
 
 
-def write_npr(seed: int, year: int, out: Path) -> list[Path]:
+def npr_outpatient_contacts(seed: int, year: int, episodes: pd.DataFrame) -> pd.DataFrame:
+    """Outpatient contacts of the year's outpatient episodes: per HF exactly the number of
+    consultations Samdata reports (about 600 000 a year), each on a day within its episode."""
+    rng = np.random.default_rng([seed, SOURCE_IDS["npr"], year, 4])
+    per_hf = samdata_tables(seed, year)["activity"].set_index("helseforetak").polikliniske_konsultasjoner
+    outpatient = episodes[episodes.omsorgsniva == 3].reset_index(drop=True)
+    picks = []
+    for hf, total in per_hf.items():
+        mine = np.flatnonzero(outpatient.rapporteringsenhet.to_numpy() == hf)
+        if len(mine) and total:
+            picks.append(np.repeat(mine, rng.multinomial(int(total), np.full(len(mine), 1 / len(mine)))))
+    rows = outpatient.iloc[np.sort(np.concatenate(picks))].reset_index(drop=True)
+    n = len(rows)
+    first = pd.to_datetime(rows.behandling_start).to_numpy()
+    last_day = np.datetime64(f"{year}-12-31")
+    ends = pd.to_datetime(rows.episode_slutt.replace("", None)).to_numpy()
+    last = np.where(np.isnat(ends) | (ends > last_day), last_day, ends)
+    span = (last - first).astype("timedelta64[D]").astype(np.int64) + 1
+    day = first + (rng.random(n) * span).astype("timedelta64[D]")
+    contacts = pd.DataFrame(
+        {
+            "kontakt_id": [f"K{year}-{i:08d}" for i in range(1, n + 1)],
+            "pasient_lopenr": rows.pasient_lopenr,
+            "kjonn": rows.kjonn,
+            "fodselsar": rows.fodselsar,
+            "bostedskommune": rows.bostedskommune,
+            "rapporteringsenhet": rows.rapporteringsenhet,
+            "episode_id": rows.episode_id,
+            "kontakt_dato": pd.to_datetime(day).strftime("%Y-%m-%d"),
+            "kontakttype": rng.choice(["individuell", "gruppe", "video_telefon"], n, p=[0.78, 0.12, 0.10]),
+        }
+    )
+    return contacts.sort_values(["kontakt_dato", "kontakt_id"], kind="stable").reset_index(drop=True)
+
+
+def write_npr(seed: int, year: int, out: Path, national: bool = False) -> list[Path]:
     episodes = npr_episodes(seed, year)
     path = out / "npr" / str(year) / f"npr_tsb_episoder_{year}.csv"
     _write_csv(episodes, path)
     detox = out / "npr" / str(year) / f"npr_avrusning_{year}.csv"
     _write_csv(npr_detox_stays(seed, year, episodes), detox)
-    return [path, detox]
+    written = [path, detox]
+    if national:  # the register's full volume: every outpatient contact
+        contacts = out / "npr" / str(year) / f"npr_poliklinikk_{year}.csv"
+        _write_csv(npr_outpatient_contacts(seed, year, episodes), contacts)
+        written.append(contacts)
+    return written
 
 
 # ---------------------------------------------------------------- Samdata
@@ -1179,8 +1219,11 @@ def generate(
     seed: int = DEFAULT_SEED,
     out: Path | str = "data/landing",
     sources: Iterable[str] | None = None,
+    national: bool = False,
 ) -> list[Path]:
-    """Write the sample extracts. years=None writes every year each source covers."""
+    """Write the sample extracts. years=None writes every year each source covers. national
+    adds NPR's outpatient contacts (about 600 000 a year) to the default sample, whose TSB
+    episodes (about 27 000 patients a year) are already at the register's volume."""
     out = Path(out)
     written = []
     for source in sources or WRITERS:
@@ -1189,7 +1232,11 @@ def generate(
         if not years_here:
             continue
         for year in years_here:
-            paths = WRITERS[source](seed, year, out)
+            paths = (
+                write_npr(seed, year, out, national=True)
+                if national and source == "npr"
+                else WRITERS[source](seed, year, out)
+            )
             paths = paths if isinstance(paths, list) else [paths]
             written += paths
             if (source, year) in CORRECTED_PERIODS:

@@ -32,11 +32,13 @@ import pandas as pd
 from rusmonitor import catalog, quality, quality_store
 from rusmonitor.contracts import (
     BRUKERPLAN_USERS,
+    CONTRACTS,
     DODSARSAK_DRUG_DEATHS,
     IS_24_8_FTE,
     KARTLEGGING_CLIENTS,
     KRIMINALOMSORGEN_MEASURES,
     NPR_DETOX_STAYS,
+    NPR_OUTPATIENT_CONTACTS,
     NPR_TSB_EPISODES,
     PASOPP_RESPONDENTS,
     SAMDATA_OPERATING_COSTS,
@@ -343,6 +345,7 @@ CSV_SOURCES: dict[str, list[tuple[str, Contract, bool]]] = {
     "npr": [
         ("npr_tsb_episoder_*.csv", NPR_TSB_EPISODES, False),
         ("npr_avrusning_*.csv", NPR_DETOX_STAYS, False),
+        ("npr_poliklinikk_*.csv", NPR_OUTPATIENT_CONTACTS, False),
     ],
     "is_24_8": [("*.csv", IS_24_8_FTE, True)],
     "dodsarsak": [("*.csv", DODSARSAK_DRUG_DEATHS, False)],
@@ -692,6 +695,10 @@ def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute(META_DDL)
+    # every raw table exists from the start, empty until its extract arrives: dbt's staging
+    # reads optional extracts (NPR outpatient contacts) too
+    for contract in CONTRACTS.values():
+        _ensure_table(con, contract)
     # the municipality codes of every year, for the contract check (a temp table: not data)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {MUNICIPALITY_VERSIONS} AS SELECT * FROM read_csv(?, "

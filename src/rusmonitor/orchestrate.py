@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rusmonitor.settings import DAGS_DIR, airflow_home
+from rusmonitor.settings import DAGS_DIR, WAREHOUSE_POOL, airflow_home
 
 log = logging.getLogger(__name__)
 DAG_ID = "rusmonitor_pipeline"
@@ -36,12 +36,18 @@ def configure() -> None:
 
 
 def migrate_db() -> None:
-    """Create or upgrade the metadata database (idempotent)."""
+    """Create or upgrade the metadata database and the warehouse pool (both idempotent)."""
     configure()
     log.info("airflow db migrate (AIRFLOW_HOME=%s)", os.environ["AIRFLOW_HOME"])
     airflow = Path(sys.executable).with_name("airflow")
     subprocess.run(
         [str(airflow), "db", "migrate"], check=True, env=os.environ.copy(), stdout=subprocess.DEVNULL
+    )
+    subprocess.run(
+        [str(airflow), "pools", "set", WAREHOUSE_POOL, "1", "one task at a time opens the DuckDB warehouse"],
+        check=True,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
     )
 
 

@@ -20,6 +20,12 @@ MUNICIPALITY_CROSSWALK_SEED = DBT_PROJECT_DIR / "seeds" / "ref_municipality_cros
 COUNTY_VERSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "ref_county_versions.csv"
 POPULATION_BASE = PACKAGE_DIR / "reference" / "population_2023.csv.gz"
 
+# The Airflow pool every task that opens the warehouse runs in. One slot: DuckDB allows one
+# writing process per file, so ingest DAGs of different sources, the transform and publish
+# queue for it instead of failing on the file lock (under a scheduler; dag.test() runs tasks
+# one by one anyway). rusmonitor.orchestrate.migrate_db() creates it.
+WAREHOUSE_POOL = "duckdb_warehouse"
+
 
 def _path(var: str, default: Path) -> Path:
     value = os.environ.get(var)
