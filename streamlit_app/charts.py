@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 import formatting as fmt
 from texts import t
@@ -18,6 +19,14 @@ BOUNDARIES = {
 HIDDEN_COLOUR = "#8c8c8c"
 NO_DATA_COLOUR = "#e8e8e8"
 LINE_COLOUR = "#1f5fa8"
+
+
+def show(chart) -> None:
+    """Draw an Altair chart. Altair re-validates a spec against the Vega-Lite schema every time
+    it is turned into JSON, a fifth of a goal page's render time; the specs here are built by
+    this module and tests/test_report.py validates every one the pages draw, so not again on
+    every rerun."""
+    st.vega_lite_chart(chart.to_dict(validate=False), width="stretch")
 
 
 def _value_format(unit: str) -> str:
@@ -112,7 +121,14 @@ def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str) -> al
         fmt.SUPPRESSED if s else fmt.with_unit(v, unit) for v, s in zip(frame["value"], hidden, strict=True)
     ]
     geo = alt.UrlData(BOUNDARIES[level], format=alt.DataFormat(property="features", type="json"))
-    lookup = alt.LookupData(data=frame, key="geo_code", fields=["shown", "hidden", "label", "geo_name"])
+    # plain records: Altair's DataFrame path (sanitising, hashing) costs more than the map itself
+    records = [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in frame[["geo_code", "geo_name", "shown", "hidden", "label"]].to_dict("records")
+    ]
+    lookup = alt.LookupData(
+        data=alt.InlineData(values=records), key="geo_code", fields=["shown", "hidden", "label", "geo_name"]
+    )
     tooltip = [
         alt.Tooltip("properties.geo_name:N", title=t(level)),
         alt.Tooltip("geo_name:N", title=area_label),

@@ -76,9 +76,7 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
     with left:
         if len(national) or (area is not None and len(area)):
             st.markdown(f"**{t('trend', first=int(rows.year.min()), last=int(rows.year.max()))}**")
-            st.altair_chart(
-                charts.trend(national, meta.unit, meta.threshold, area, f["unit_name"]), width="stretch"
-            )
+            charts.show(charts.trend(national, meta.unit, meta.threshold, area, f["unit_name"]))
             notes = [t("band")] + ([t("target_line")] if pd.notna(meta.threshold) else [])
             label = "" if breakdown == "total" else f"{breakdown} · "
             st.caption(f"{label}{'; '.join(notes)}. {t('source')}: {meta.source_name}.")
@@ -96,7 +94,7 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
             st.markdown(f"**{t('comparison', level=t(level), year=f['year'])}**")
             this_year = national[national.year == f["year"]]
             national_value = this_year.value.iloc[0] if len(this_year) else None
-            st.altair_chart(charts.comparison(compare, meta.unit, national_value, t(level)), width="stretch")
+            charts.show(charts.comparison(compare, meta.unit, national_value, t(level)))
             note = t("national_marked")
             if level != f["level"]:
                 note = t("level_fallback", chosen=t(f["level"]), level=t(level)) + " " + note
@@ -110,7 +108,7 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
     drawn = report_data.map_rows(mapped, map_level) if len(mapped) else None
     if drawn is not None:
         st.markdown(f"**{t('map', level=t(map_level), year=f['year'])}**")
-        st.altair_chart(charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level)), width="stretch")
+        charts.show(charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level)))
         st.caption(t("map_legend"))
         shown.append(mapped)
     downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{f['year']}", catalog_text(meta, "name"))

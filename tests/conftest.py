@@ -15,8 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pandas as pd
 import pytest
 
 SESSION_ROOT = Path(os.environ.get("RUSMONITOR_TEST_ROOT") or tempfile.mkdtemp(prefix="rusmonitor-tests-"))
@@ -96,7 +94,8 @@ def copied(pipeline, tmp_path):
 
 
 def table_fingerprints(db: Path, schemas: tuple[str, ...] | None = None) -> dict[str, tuple[int, int]]:
-    """Row count and an order-independent content hash of every table in the file."""
+    """Row count and an order-independent content hash of every table in the file (DuckDB's
+    hash of each whole row, summed: equal contents give equal sums in any order)."""
     out = {}
     with duckdb.connect(str(db), read_only=True) as con:
         tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
@@ -105,15 +104,10 @@ def table_fingerprints(db: Path, schemas: tuple[str, ...] | None = None) -> dict
                 continue
             if not schemas and schema == "quality":  # validation records grow with every run
                 continue
-            frame = con.sql(f'SELECT * FROM "{schema}"."{table}"').df()
-            # list columns (lineage load ids) hash as their text
-            for column in frame.columns:
-                if frame[column].map(lambda v: isinstance(v, (list, np.ndarray))).any():
-                    frame[column] = frame[column].map(
-                        lambda v: str(list(v)) if isinstance(v, (list, np.ndarray)) else v
-                    )
-            digest = int(pd.util.hash_pandas_object(frame, index=False).sum()) if len(frame) else 0
-            out[f"{schema}.{table}"] = (len(frame), digest)
+            rows, digest = con.execute(
+                f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM "{schema}"."{table}" AS t'
+            ).fetchall()[0]
+            out[f"{schema}.{table}"] = (rows, int(digest))
     return out
 
 

@@ -47,7 +47,17 @@ def _app(serving: Path, monkeypatch, page: str | None = None, **query) -> AppTes
 
 
 def _charts(at: AppTest) -> int:
-    return len(at.get("vega_lite_chart"))
+    """How many charts the page drew; each must be a valid Vega-Lite spec (the app skips
+    Altair's validation on every rerun: charts.show)."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    drawn = at.get("vega_lite_chart")
+    for chart in drawn:
+        spec = json.loads(chart.proto.spec)
+        error = validate_jsonschema(spec, load_schema(), raise_error=False)
+        assert error is None, f"invalid Vega-Lite spec: {error}"
+    return len(drawn)
 
 
 def _select(at: AppTest, label: str):

@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 
 from conftest import file_digest
+from rusmonitor.orchestrate import NO_TELEMETRY
 from rusmonitor.settings import DAGS_DIR
 from rusmonitor.sources import LOADED_SOURCES
 
@@ -128,11 +129,16 @@ class Airflow:
         return self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns?order_by=start_date")["dag_runs"]
 
     def task_states(self, dag_id: str, run_id: str) -> dict[str, str]:
+        """Every task instance of the run (the API pages at 100)."""
         quoted = urllib.request.quote(run_id, safe="")
-        found = self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{quoted}/taskInstances?limit=1000")[
-            "task_instances"
-        ]
-        return {ti["task_id"]: ti["state"] for ti in found}
+        states: dict[str, str] = {}
+        while True:
+            page = self.request(
+                "GET", f"/api/v2/dags/{dag_id}/dagRuns/{quoted}/taskInstances?limit=100&offset={len(states)}"
+            )
+            states |= {ti["task_id"]: ti["state"] for ti in page["task_instances"]}
+            if not page["task_instances"] or len(states) >= page["total_entries"]:
+                return states
 
 
 @pytest.fixture(scope="module")
@@ -166,18 +172,22 @@ def airflow(metadata_db, pipeline, tmp_path_factory):
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
+        # the scheduler preloads dbt and GX for its forked tasks (rusmonitor.airflow_plugin)
+        "AIRFLOW__CORE__LAZY_LOAD_PLUGINS": "False",
+        **NO_TELEMETRY,
         "RUSMONITOR_LANDING": str(data["landing"]),
         "RUSMONITOR_WAREHOUSE": str(data["warehouse"]),
         "RUSMONITOR_SERVING": str(data["serving"]),
         "RUSMONITOR_QUALITY": str(root / "quality"),
     }
     # the schema and the warehouse pool, as docker-compose's airflow-init does it
-    subprocess.run(
+    migrated = subprocess.run(
         [sys.executable, "-c", "from rusmonitor.orchestrate import migrate_db; migrate_db()"],
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
     services = Airflow(root, env, port)
     services.start("api-server", "api-server", "--port", str(port))
     services.start("dag-processor", "dag-processor")

@@ -105,7 +105,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.regenerate or not any(settings.landing_dir().glob("*/*/*")):
-        code = cmd_generate(argparse.Namespace(years=None, seed=args.seed, out=None, defects=None))
+        code = cmd_generate(
+            argparse.Namespace(years=None, seed=args.seed, out=None, defects=None, national=False)
+        )
         if code:
             return code
     code = cmd_pipeline(args)

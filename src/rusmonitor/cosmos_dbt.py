@@ -1,11 +1,14 @@
-"""The dbt project as Airflow tasks through astronomer-cosmos: one task per seed and model, each
-model's tests in a task right after it (TestBehavior.AFTER_EACH), so a failing test stops only
-what depends on it and the Airflow UI shows which model broke.
+"""The dbt project as Airflow tasks through astronomer-cosmos: one task per seed and model that
+builds it and runs its tests (TestBehavior.BUILD: `dbt build --select <model>`), so a failing
+test stops only what depends on it and the Airflow UI shows which model broke. A test over two
+models (the crosswalk keeps totals) gets its own task once both are built.
 
 Modes chosen for speed (cosmos users report a 6-minute CLI build taking 44 minutes under
-Airflow when every task spawns dbt and re-parses the project):
+Airflow when every task spawns dbt and re-parses the project; `rusmonitor bench` measures ours):
 - ExecutionMode.LOCAL with InvocationMode.DBT_RUNNER: dbt runs in the worker's process, no
   subprocess per task; cosmos reuses dbt's partial-parse file between tasks.
+- TestBehavior.BUILD: one task per model instead of a run task and a test task (AFTER_EACH),
+  half the tasks and half the per-task overhead (scheduling, DAG parse, dbt start-up).
 - LoadMode.DBT_LS: the graph comes from `dbt ls`, which cosmos caches (keyed on the project's
   files), so parsing the DAG file does not run dbt each time.
 """
@@ -39,8 +42,17 @@ def invocation_mode_name() -> str:
     return os.environ.get("RUSMONITOR_COSMOS_INVOCATION", "dbt_runner")
 
 
+def test_behavior_name() -> str:
+    """build (the default: one `dbt build` per model, its tests inline) or after_each (a run task
+    and a test task per model, twice the tasks); `rusmonitor bench --cosmos-compare` sets it."""
+    return os.environ.get("RUSMONITOR_COSMOS_TEST_BEHAVIOR", "build")
+
+
 def describe_modes() -> str:
-    return f"ExecutionMode.LOCAL, InvocationMode.{invocation_mode_name().upper()}, LoadMode.DBT_LS cached"
+    return (
+        f"ExecutionMode.LOCAL, InvocationMode.{invocation_mode_name().upper()}, "
+        f"TestBehavior.{test_behavior_name().upper()}, LoadMode.DBT_LS cached"
+    )
 
 
 def dbt_task_group(group_id: str = "dbt", **kwargs: Any):
@@ -60,7 +72,7 @@ def dbt_task_group(group_id: str = "dbt", **kwargs: Any):
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL, invocation_mode=invocation),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_LS,
-            test_behavior=TestBehavior.AFTER_EACH,
+            test_behavior=TestBehavior(test_behavior_name()),
             invocation_mode=invocation,
             # a test over two models (the crosswalk keeps totals) runs once both are built
             should_detach_multiple_parents_tests=True,

@@ -14,6 +14,7 @@ warehouse and beside the serving file.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -401,13 +402,19 @@ def _exception(info: Any) -> tuple[bool, str | None]:
 
 def _gx_context():
     """The file-backed GX project: suites and validation results persist, so the Data Docs
-    site lists every run, not only this process's."""
+    site lists every run, not only this process's. One context per project folder and process:
+    building it re-reads the project's YAML, a tenth of a second per checkpoint otherwise."""
+    root = quality_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    return _file_context(str(root))
+
+
+@functools.lru_cache(maxsize=8)
+def _file_context(root: str):
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    root = quality_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="file", project_root_dir=str(root))
+    context = gx.get_context(mode="file", project_root_dir=root)
     # a progress bar per metric batch floods task logs; the summary line says enough
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context

@@ -68,9 +68,9 @@ shown = [national]
 st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
 categories = sorted(national.breakdown.unique())
 if len(categories) == 1:
-    st.altair_chart(charts.trend(national, meta.unit, meta.threshold), width="stretch")
+    charts.show(charts.trend(national, meta.unit, meta.threshold))
 else:
-    st.altair_chart(
+    charts.show(
         alt.Chart(national)
         .mark_line(point=True)
         .encode(
@@ -79,8 +79,7 @@ else:
             color=alt.Color("breakdown:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=["breakdown:N", "year:O", alt.Tooltip("value:Q", format=",.1f")],
         )
-        .properties(height=320),
-        width="stretch",
+        .properties(height=320)
     )
 levels = [lv for lv in report_data.COMPARE_LEVELS if (headline.geo_level == lv).any()]
 if levels:
@@ -93,9 +92,8 @@ if levels:
     ]
     national_now = national[(national.year == year) & (national.breakdown == breakdown)].value
     st.markdown(f"**{t('comparison', level=t(level), year=year)}**")
-    st.altair_chart(
-        charts.comparison(compare, meta.unit, national_now.iloc[0] if len(national_now) else None, t(level)),
-        width="stretch",
+    charts.show(
+        charts.comparison(compare, meta.unit, national_now.iloc[0] if len(national_now) else None, t(level))
     )
     shown.append(compare)
 downloads.buttons(pub, pd.concat(shown), indicator_id, catalog_text(meta, "name"))
