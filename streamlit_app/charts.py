@@ -21,12 +21,12 @@ NO_DATA_COLOUR = "#e8e8e8"
 LINE_COLOUR = "#1f5fa8"
 
 
-def show(chart) -> None:
-    """Draw an Altair chart. Altair re-validates a spec against the Vega-Lite schema every time
-    it is turned into JSON, a fifth of a goal page's render time; the specs here are built by
-    this module and tests/test_report.py validates every one the pages draw, so not again on
-    every rerun."""
-    st.vega_lite_chart(chart.to_dict(validate=False), width="stretch")
+def show(chart: alt.TopLevelMixin | dict) -> None:
+    """Draw an Altair chart or a Vega-Lite spec. Altair re-validates a spec against the schema
+    every time it is turned into JSON; the specs here are built by this module and
+    tests/test_report.py validates every one the pages draw, so not again on every rerun."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    st.vega_lite_chart(spec, width="stretch")
 
 
 def _value_format(unit: str) -> str:
@@ -109,10 +109,12 @@ def comparison(rows: pd.DataFrame, unit: str, national: float | None, level_labe
     return alt.layer(*layers).properties(height=alt.Step(22))
 
 
-def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str) -> alt.LayerChart:
+def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str) -> dict:
     """Areas (county or municipality boundaries) coloured by value; withheld areas grey, areas
     without data light grey. Rows may carry the name of a larger area (an RHF drawn on its
-    municipalities): the tooltip names both."""
+    municipalities): the tooltip names both. Written as a Vega-Lite spec directly: through
+    Altair, its three layers deep-copied the area rows and re-validated them, most of a goal
+    page's render time."""
     frame = rows[["geo_code", "geo_name", "value", "suppressed"]].copy()
     hidden = frame["suppressed"].fillna(False).astype(bool)
     frame["shown"] = frame["value"].where(~hidden)
@@ -120,45 +122,49 @@ def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str) -> al
     frame["label"] = [
         fmt.SUPPRESSED if s else fmt.with_unit(v, unit) for v, s in zip(frame["value"], hidden, strict=True)
     ]
-    geo = alt.UrlData(BOUNDARIES[level], format=alt.DataFormat(property="features", type="json"))
-    # plain records: Altair's DataFrame path (sanitising, hashing) costs more than the map itself
     records = [
         {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
         for row in frame[["geo_code", "geo_name", "shown", "hidden", "label"]].to_dict("records")
     ]
-    lookup = alt.LookupData(
-        data=alt.InlineData(values=records), key="geo_code", fields=["shown", "hidden", "label", "geo_name"]
-    )
-    tooltip = [
-        alt.Tooltip("properties.geo_name:N", title=t(level)),
-        alt.Tooltip("geo_name:N", title=area_label),
-        alt.Tooltip("label:N", title=t("value")),
+    lookup = {
+        "lookup": "properties.geo_code",
+        "from": {
+            "data": {"name": "areas"},
+            "key": "geo_code",
+            "fields": ["shown", "hidden", "label", "geo_name"],
+        },
+    }
+    area_tooltip = [{"field": "properties.geo_name", "type": "nominal", "title": t(level)}]
+    tooltip = area_tooltip + [
+        {"field": "geo_name", "type": "nominal", "title": area_label},
+        {"field": "label", "type": "nominal", "title": t("value")},
     ]
-    base = alt.Chart(geo).transform_lookup(lookup="properties.geo_code", from_=lookup)
-    no_data = base.mark_geoshape(fill=NO_DATA_COLOUR, stroke="white", strokeWidth=0.3).encode(
-        tooltip=[alt.Tooltip("properties.geo_name:N", title=t(level))]
-    )
-    withheld = (
-        base.transform_filter("datum.hidden === true")
-        .mark_geoshape(fill=HIDDEN_COLOUR, stroke="white", strokeWidth=0.3)
-        .encode(tooltip=tooltip)
-    )
-    valued = (
-        base.transform_filter("isValid(datum.shown)")
-        .mark_geoshape(stroke="white", strokeWidth=0.3)
-        .encode(
-            color=alt.Color(
-                "shown:Q",
-                title=fmt.unit_label(unit),
-                scale=alt.Scale(scheme="blues"),
-                legend=alt.Legend(orient="right", format=_value_format(unit)),
-            ),
-            tooltip=tooltip,
-        )
-    )
-    return (
-        alt.layer(no_data, withheld, valued)
-        .project(type="mercator")
-        .properties(height=520)
-        .configure_view(stroke=None)
-    )
+    outline = {"type": "geoshape", "stroke": "white", "strokeWidth": 0.3}
+
+    def layer(condition: str | None, mark: dict, encoding: dict) -> dict:
+        return {
+            "transform": [lookup] + ([{"filter": condition}] if condition else []),
+            "mark": outline | mark,
+            "encoding": encoding,
+        }
+
+    colour = {
+        "field": "shown",
+        "type": "quantitative",
+        "title": fmt.unit_label(unit),
+        "scale": {"scheme": "blues"},
+        "legend": {"orient": "right", "format": _value_format(unit)},
+    }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "datasets": {"areas": records},
+        "data": {"url": BOUNDARIES[level], "format": {"type": "json", "property": "features"}},
+        "projection": {"type": "mercator"},
+        "height": 520,
+        "config": {"view": {"stroke": None}},
+        "layer": [
+            layer(None, {"fill": NO_DATA_COLOUR}, {"tooltip": area_tooltip}),
+            layer("datum.hidden === true", {"fill": HIDDEN_COLOUR}, {"tooltip": tooltip}),
+            layer("isValid(datum.shown)", {}, {"color": colour, "tooltip": tooltip}),
+        ],
+    }

