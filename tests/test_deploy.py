@@ -12,6 +12,7 @@ import subprocess
 import pytest
 import yaml
 
+from rusmonitor.orchestrate import NO_TELEMETRY
 from rusmonitor.settings import ROOT
 
 
@@ -70,6 +71,10 @@ def test_airflow_runs_celery_on_postgres_and_redis(compose):
         assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis:"), name
         # one secret for all: workers sign their calls to the API server with it
         assert env["AIRFLOW__API_AUTH__JWT_SECRET"], name
+        # the same no-telemetry settings as the embedded runs (orchestrate.NO_TELEMETRY), and
+        # plugins loaded at start-up so the scheduler and workers preload dbt and GX
+        assert {k: env.get(k) for k in NO_TELEMETRY} == NO_TELEMETRY, name
+        assert env["AIRFLOW__CORE__LAZY_LOAD_PLUGINS"] == "False", name
         if name != "airflow-init":
             assert service["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
             assert service["depends_on"]["postgres"]["condition"] == "service_healthy"

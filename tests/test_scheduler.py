@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from conftest import file_digest
 from rusmonitor.orchestrate import NO_TELEMETRY
 from rusmonitor.settings import DAGS_DIR
 from rusmonitor.sources import LOADED_SOURCES
+from test_report import _free_port
 
 E2E_DATABASE = "rusmonitor_e2e"
 USER, PASSWORD = "rusmonitor", "e2e-only-password"
@@ -51,12 +51,6 @@ def metadata_db() -> str:
         con.execute(sqlalchemy.text(f"CREATE DATABASE {E2E_DATABASE}"))
     engine.dispose()
     return url.rsplit("/", 1)[0] + f"/{E2E_DATABASE}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Airflow:
@@ -155,7 +149,7 @@ def airflow(metadata_db, pipeline, tmp_path_factory):
     home = root / "airflow"
     home.mkdir()
     (home / "passwords.json").write_text(json.dumps({USER: PASSWORD}))
-    port = free_port()
+    port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
     env |= {
         "AIRFLOW_HOME": str(home),

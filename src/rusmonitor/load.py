@@ -644,8 +644,7 @@ def _write_rows(
 ) -> int:
     """Replace the period's rows in raw.<table> with the file's; rows with errors go to
     raw._quarantine with the whole original record, so nothing is lost."""
-    table = inc.contract.table
-    _ensure_table(con, inc.contract)
+    table = inc.contract.table  # exists: connect() creates every contract's table
     cols = ", ".join(parsed(c) for c in inc.contract.columns)
     bad = sorted({e.row for e in errors})
     con.execute(f"DELETE FROM raw.{table} WHERE list_contains(?, _source_file)", [replaced])
