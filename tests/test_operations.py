@@ -71,9 +71,12 @@ def test_publish_is_atomic_while_a_reader_queries_in_a_loop(pipeline, tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    versions, reads, errors = [], 0, []
-    while publisher.poll() is None or reads == 0:
+    versions, errors = [], []
+    while True:
+        # poll before reading, so the loop's last read starts after the last publish finished
+        publisher_done = publisher.poll() is not None
         if not serving.exists():
+            assert not publisher_done, "the publisher exited without publishing"
             time.sleep(0.01)
             continue
         try:
@@ -85,12 +88,15 @@ def test_publish_is_atomic_while_a_reader_queries_in_a_loop(pipeline, tmp_path):
                 run_id = con.execute("SELECT run_id FROM publish_info").fetchall()[0][0]
         except Exception as e:  # noqa: BLE001  (any error is the finding)
             errors.append(repr(e))
+            if publisher_done:
+                break
             continue
-        reads += 1
         assert tables == {*PUBLISHED_TABLES, "publish_info"}
         assert counts == expected, f"half a version seen under {run_id}"
         if not versions or versions[-1] != run_id:
             versions.append(run_id)
+        if publisher_done:
+            break
     output = publisher.stdout.read()
     assert publisher.returncode == 0, output
     assert errors == []
