@@ -491,11 +491,22 @@ def contract_violations(
     Raises LoadError when the file looks wrong as a whole: more than MAX_BAD_SHARE of its rows
     (and more than MAX_BAD_ROWS_ANYWAY) break the contract, as a wrong date format or a shifted
     column does. Fewer bad rows go to the quarantine."""
-    sql = _violations_sql(inc, view)
-    bad_rows = con.execute(f"SELECT count(DISTINCT row) FROM ({sql})").fetchall()[0][0]
+    # one pass over the file's rows: the checks scan every row once per rule, so the result is
+    # kept instead of running them again for the count and for the rows
+    found = f"{view}_violations"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {found} AS {_violations_sql(inc, view)}")
+    try:
+        return _collect_violations(con, inc, file, found)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {found}")
+
+
+def _collect_violations(
+    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, found: str
+) -> tuple[list[RowError], int]:
+    bad_rows, total = con.execute(f"SELECT count(DISTINCT row), count(*) FROM {found}").fetchall()[0]
     if bad_rows > max(MAX_BAD_ROWS_ANYWAY, MAX_BAD_SHARE * len(inc.frame)):
-        first = con.execute(f"SELECT * FROM ({sql}) ORDER BY row, col LIMIT {MAX_REPORTED_ERRORS}").fetchall()
-        total = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
+        first = con.execute(f"SELECT * FROM {found} ORDER BY row, col LIMIT {MAX_REPORTED_ERRORS}").fetchall()
         raise LoadError(
             file,
             f"{file}: {bad_rows} of {len(inc.frame)} rows break the contract for "
@@ -504,7 +515,7 @@ def contract_violations(
             [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in first],
             total,
         )
-    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY row, col").fetchall()
+    rows = con.execute(f"SELECT * FROM {found} ORDER BY row, col").fetchall()
     return [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in rows], bad_rows
 
 
