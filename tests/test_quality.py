@@ -152,3 +152,30 @@ def test_a_validation_error_is_a_failure_not_a_pass():
     assert result.outcomes[0].error
     with pytest.raises(quality.QualityGateFailed, match="no_such_column"):
         quality.gate([result])
+
+
+def test_a_suite_another_process_changed_is_stored_again(tmp_path, monkeypatch):
+    """validate_frame stores a suite once per process; when another process stores a different
+    suite under the same name meanwhile, the next run stores ours again and validates with it."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    monkeypatch.setenv("RUSMONITOR_DATA_DIR", str(tmp_path))
+
+    def not_null():
+        return [gxe.ExpectColumnValuesToNotBeNull(column="kommunenr")]
+
+    frame = _fte_frame(kommunenr=["0301", None])
+    assert not quality.validate_frame("raw.shared", frame, not_null()).success
+    assert not quality.validate_frame("raw.shared", frame, not_null()).success  # the stored one
+
+    # another process (its own context on the same project) stores a suite that always passes
+    other = gx.get_context(mode="file", project_root_dir=str(quality.quality_dir()))
+    suite = other.suites.get("raw.shared")
+    suite.expectations = []
+    suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1))
+    suite.save()
+
+    result = quality.validate_frame("raw.shared", frame, not_null())
+    assert [o.expectation for o in result.outcomes] == ["expect_column_values_to_not_be_null"]
+    assert not result.success
