@@ -314,3 +314,20 @@ def test_two_kinds_of_extract_in_one_period_replace_only_themselves(loaded):
     after = table_fingerprints(warehouse)
     assert after["raw.npr_tsb_episodes"] == before["raw.npr_tsb_episodes"]
     assert after["raw.npr_detox_stays"][0] == before["raw.npr_detox_stays"][0] - 5
+
+
+def test_keys_delivered_again_in_another_period_stop_the_load(loaded):
+    """2014's episodes delivered again as 2015: each file is unique on its own, but the raw
+    checkpoint sees its keys beside the rows already loaded, fails, and rolls the load back."""
+    from rusmonitor.quality import QualityGateFailed
+
+    landing, warehouse = loaded
+    (landing / "npr" / "2015").mkdir()
+    lines = (landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv").read_text(encoding="utf-8").splitlines()
+    # all but the last row: a file of its own (another load id) whose keys were all loaded before
+    again = landing / "npr" / "2015" / "npr_tsb_episoder_2015.csv"
+    again.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    before = table_fingerprints(warehouse)
+    with pytest.raises(QualityGateFailed, match="expect_column_values_to_be_unique"):
+        load_source("npr", landing, warehouse)
+    assert table_fingerprints(warehouse) == before
