@@ -49,9 +49,10 @@ def _pairs(m: pd.DataFrame, geography: pd.DataFrame) -> pd.DataFrame:
     frames.append(categories.drop(columns=["pairs"]))
     pairs = pd.concat(frames, ignore_index=True)
     for column in KEY:
-        pairs["p_" + column] = pairs.get("p_" + column, pd.Series(index=pairs.index, dtype=object)).fillna(
-            pairs[column]
-        )
+        parent = pairs.get("p_" + column)
+        # the row's own value where no parent value was set (keeps the column's dtype: an
+        # all-missing float parent column filled with text is deprecated in pandas 3)
+        pairs["p_" + column] = pairs[column] if parent is None else pairs[column].where(parent.isna(), parent)
     return pairs
 
 
