@@ -15,12 +15,12 @@ import urllib.request
 
 import duckdb
 
+from conftest import free_port
 from rusmonitor.quality import published_indicators
-from test_report import _free_port
 
 
 def test_demo_generates_runs_the_dag_and_serves_the_report(tmp_path, pipeline):
-    port = _free_port()
+    port = free_port()
     shutil.copytree(pipeline["warehouse"].parent, tmp_path / "data" / "warehouse")
     # a clean environment: no Airflow settings from this test session
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import free_port
 from rusmonitor import publish, report_export
 from rusmonitor.settings import ROOT, STREAMLIT_APP
 
@@ -324,16 +324,10 @@ def test_jsonstat2_has_null_cells_with_status_and_a_flag_legend(pipeline):
 
 
 # ------------------------------------------------------------------ the running app
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def served_report(pipeline):
     """`rusmonitor report` as README runs it, on a free port; yields the URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "RUSMONITOR_SERVING": str(pipeline["serving"])}
     proc = subprocess.Popen(
         [sys.executable, "-m", "rusmonitor.cli", "report", "--port", str(port)],

@@ -24,11 +24,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import file_digest
+from conftest import file_digest, free_port
 from rusmonitor.orchestrate import NO_TELEMETRY
 from rusmonitor.settings import DAGS_DIR
 from rusmonitor.sources import LOADED_SOURCES
-from test_report import _free_port
 
 E2E_DATABASE = "rusmonitor_e2e"
 USER, PASSWORD = "rusmonitor", "e2e-only-password"
@@ -149,7 +148,7 @@ def airflow(metadata_db, pipeline, tmp_path_factory):
     home = root / "airflow"
     home.mkdir()
     (home / "passwords.json").write_text(json.dumps({USER: PASSWORD}))
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
     env |= {
         "AIRFLOW_HOME": str(home),
