@@ -101,6 +101,20 @@ def indicator_rows() -> list[dict[str, Any]]:
                 "is_person_count": numerator_counts_persons(ind),
                 "is_denominator_person_count": denominator_counts_persons(ind),
                 "suppression_limit": ind.get("suppression_limit", DEFAULT_SUPPRESSION_LIMIT),
+                # how wide a hidden small count's feasible interval must be (default: the limit)
+                "protection_level": ind.get(
+                    "protection_level", ind.get("suppression_limit", DEFAULT_SUPPRESSION_LIMIT)
+                ),
+                # the persons counted where another indicator counts them too (disclosure
+                # control hides such a count in both or in neither)
+                "numerator_is": ind.get("numerator_is"),
+                "denominator_is": ind.get("denominator_is"),
+                "standard_ages": (ind.get("age_standardised") or {}).get("ages"),
+                "standard_year": (ind.get("age_standardised") or {}).get("standard_year"),
+                # breakdowns published only for some areas: {dimension: [geo levels]}
+                "breakdown_levels_json": (
+                    json.dumps(ind["breakdown_levels"]) if ind.get("breakdown_levels") else None
+                ),
                 "baselines_json": json.dumps(ind.get("baselines", []), ensure_ascii=False),
             }
         )

@@ -156,6 +156,19 @@ def cmd_expectations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_disclosure(args: argparse.Namespace) -> int:
+    from rusmonitor.disclosure.audit import audit, format_report
+
+    serving = Path(args.serving) if args.serving else settings.serving_path()
+    if not serving.exists():
+        print(f"no published file at {serving}: run `rusmonitor pipeline` first", file=sys.stderr)
+        return 2
+    indicators = [i.strip() for i in args.indicators.split(",")] if args.indicators else None
+    report = audit(serving, truth_warehouse=args.truth, exact_all=args.exact, indicators=indicators)
+    print(format_report(report))
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     from rusmonitor.generate import DEFAULT_SEED
 
@@ -217,6 +230,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="time the whole rebuild at national scale against plain DuckDB SQL (see rusmonitor bench -h)",
         add_help=False,
     )
+    a = sub.add_parser(
+        "audit-disclosure",
+        help="play a linear-programming attacker on the published files: can any hidden count "
+        "of 1-4 persons be worked out? (exit 1 if so)",
+    )
+    a.add_argument("serving", nargs="?", default=None, help="serving file (default: RUSMONITOR_SERVING)")
+    a.add_argument(
+        "--truth", type=Path, default=None,
+        help="the build warehouse: also check every interval against the true value",
+    )
+    a.add_argument("--exact", action="store_true", help="solve every interval exactly (slower)")
+    a.add_argument("--indicators", default=None, help="only these indicators, comma-separated")
+    a.set_defaults(func=cmd_audit_disclosure)
+
     e = sub.add_parser("expectations", help="write the generated GX suites as JSON for review")
     e.add_argument("--out", type=Path, default=settings.ROOT / "expectations" / "suites")
     e.set_defaults(func=cmd_expectations)

@@ -133,6 +133,16 @@ def record(
     return run_id
 
 
+def person_suites() -> set[str]:
+    """The raw suites over person-level data (and their per-period suites): their row counts
+    and unexpected counts are counts of persons."""
+    from rusmonitor.catalog import load_catalog
+    from rusmonitor.contracts import CONTRACTS
+
+    sources = load_catalog()["sources"]
+    return {f"raw.{c.table}" for c in CONTRACTS.values() if sources[c.source].get("persons")}
+
+
 def quality_file(serving: Path | None = None) -> Path:
     return (serving or serving_path()).with_name("quality.duckdb")
 
@@ -153,9 +163,25 @@ def export(warehouse: Path | None = None, serving: Path | None = None) -> Path:
                 "AND schema_name = 'quality'"
             ).fetchall()
         }
-        for table in ("quality_runs", "quality_results"):
+        # counts of person-level rows stay in the build warehouse: the report needs to know
+        # that a suite failed, not how many persons' records broke it
+        persons = sorted(person_suites())
+        out.execute("CREATE TEMP TABLE person_suites (suite VARCHAR)")
+        out.executemany("INSERT INTO person_suites VALUES (?)", [[p] for p in persons])
+        # a raw table's suite and its per-period suite (raw.<table>.periods)
+        of_persons = "('raw.' || split_part(suite, '.', 2)) IN (SELECT suite FROM person_suites)"
+        columns = {
+            "quality_runs": {"rows_validated": "BIGINT"},
+            "quality_results": {"observed_value": "VARCHAR", "unexpected_count": "BIGINT"},
+        }
+        for table, hide in columns.items():
             if table in present:
-                out.execute(f"CREATE TABLE {table} AS SELECT * FROM build.quality.{table}")
+                replace = ", ".join(
+                    f"CASE WHEN {of_persons} THEN NULL ELSE {c} END::{t} AS {c}" for c, t in hide.items()
+                )
+                out.execute(
+                    f"CREATE TABLE {table} AS SELECT * REPLACE ({replace}) FROM build.quality.{table}"
+                )
         out.execute("DETACH build")
     os.replace(tmp, target)
     return target

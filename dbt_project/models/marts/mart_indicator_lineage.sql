@@ -1,6 +1,7 @@
 -- Lineage of the public mart: for every mart row, the loads (landing files) whose raw rows
--- went into it, so an analyst can answer "which files produced this number". Suppressed rows
--- are traced too: the files are not secret, the numbers are.
+-- went into it, so an analyst can answer "which files produced this number". A hidden row
+-- lists every load behind its indicator and year: which files hold a person behind one
+-- hidden cell would tell a zero from a small count.
 with
 
 value_rows as (
@@ -9,9 +10,29 @@ value_rows as (
 
 ),
 
+disclosure as (
+
+    select * from {{ ref('int_indicator_disclosure') }}
+
+),
+
 files as (
 
     select * from {{ ref('stg_loads__files') }}
+
+),
+
+with_year_loads as (
+
+    select
+        value_rows.*,
+        disclosure.is_suppressed,
+        list_sort(list_distinct(flatten(list(value_rows.load_ids) over indicator_year)))
+            as year_load_ids
+    from value_rows
+    inner join disclosure
+        on disclosure.row_id = value_rows.row_id
+    window indicator_year as (partition by value_rows.indicator_id, value_rows.year)
 
 ),
 
@@ -25,8 +46,8 @@ traced as (
         sex,
         age_group,
         breakdown,
-        unnest(load_ids) as load_id
-    from value_rows
+        unnest(case when is_suppressed then year_load_ids else load_ids end) as load_id
+    from with_year_loads
 
 )
 

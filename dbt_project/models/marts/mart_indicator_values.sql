@@ -1,7 +1,9 @@
--- The long public mart (DESIGN.md): one row per indicator x year x place x sex x age group x
--- breakdown, with 95 % intervals, disclosure control applied and the target status. Hidden
--- cells keep their denominator only where it is not itself a small count; intervals, which
--- would give the numerator away, are hidden with the value. Published to the serving file.
+-- The long public mart: one row per indicator x year x place x sex x age group x breakdown,
+-- with 95 % intervals, disclosure control applied and the target status. A hidden row shows
+-- no value and no interval (either would give its counts away); its numerator and
+-- denominator are shown only where that count is shown anyway (a rate's population is public).
+-- Every hidden row has the same public reason: which rule hid it would say what it holds.
+-- Published to the serving file.
 with
 
 value_rows as (
@@ -44,14 +46,18 @@ visible as (
         value_rows.sex,
         value_rows.age_group,
         value_rows.breakdown,
-        case when not disclosure.is_suppressed then value_rows.numerator end as numerator,
+        case
+            when disclosure.is_numerator_hidden then null
+            when disclosure.is_suppressed and not coalesce(indicators.is_person_count, false) then null
+            else value_rows.numerator
+        end as numerator,
         case when not disclosure.is_denominator_hidden then value_rows.denominator end
             as denominator,
         case when not disclosure.is_suppressed then value_rows.value end as value,
         case when not disclosure.is_suppressed then intervals.ci_low end as ci_low,
         case when not disclosure.is_suppressed then intervals.ci_high end as ci_high,
         disclosure.is_suppressed as suppressed,
-        disclosure.suppression_reason,
+        case when disclosure.is_suppressed then 'disclosure_control' end as suppression_reason,
         indicators.direction,
         indicators.threshold
     from value_rows

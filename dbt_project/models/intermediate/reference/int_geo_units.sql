@@ -1,6 +1,8 @@
 -- Every unit an indicator can be published for, with its name and parent: the country, the
 -- four RHFs, the HF catchment areas, counties and municipalities (2024 geography), counties
--- of earlier geographies, and Kriminalomsorgen's probation offices and regions.
+-- of earlier geographies, and Kriminalomsorgen's probation offices and regions. A municipality
+-- also names the county, HF catchment area and RHF it lies in: the two geographies over the
+-- same municipalities that do not nest in each other (disclosure control sums over both).
 with
 
 geo as (
@@ -12,29 +14,33 @@ geo as (
 units as (
 
     select 'national' as geo_level, 'NO' as geo_code, 'Norge' as geo_name,
-        cast(null as varchar) as parent_level, cast(null as varchar) as parent_code, 1 as level_order
+        cast(null as varchar) as parent_level, cast(null as varchar) as parent_code, 1 as level_order,
+        cast(null as varchar) as county_code, cast(null as varchar) as hf_code,
+        cast(null as varchar) as rhf_code
 
     union all
 
-    select distinct 'rhf', rhf_code, rhf_name, 'national', 'NO', 2 from geo
+    select distinct 'rhf', rhf_code, rhf_name, 'national', 'NO', 2, null, null, null from geo
 
     union all
 
-    select distinct 'hf', hf_code, hf_name, 'rhf', rhf_code, 3 from geo
+    select distinct 'hf', hf_code, hf_name, 'rhf', rhf_code, 3, null, null, null from geo
 
     union all
 
-    select distinct 'county', county_code, county_name, 'national', 'NO', 2 from geo
+    select distinct 'county', county_code, county_name, 'national', 'NO', 2, null, null, null from geo
 
     union all
 
-    select 'municipality', municipality_code, municipality_name, 'county', county_code, 3 from geo
+    select 'municipality', municipality_code, municipality_name, 'county', county_code, 3,
+        county_code, hf_code, rhf_code
+    from geo
 
     union all
 
     -- counties of earlier geographies, for sources that report by the county of the time
     select 'county', county_code, county_name || ' (' || valid_from || '-' || valid_to || ')',
-        'national', 'NO', 2
+        'national', 'NO', 2, null, null, null
     from {{ ref('ref_county_versions') }}
     where county_code not in (select county_code from geo)
     qualify row_number() over (partition by county_code order by valid_to desc) = 1
@@ -42,7 +48,7 @@ units as (
     union all
 
     -- the Correctional Service's own units (Kriminalomsorgen)
-    select unit_level, unit_code, arg_max(unit_name, year), 'national', 'NO', 2
+    select unit_level, unit_code, arg_max(unit_name, year), 'national', 'NO', 2, null, null, null
     from {{ ref('stg_kriminalomsorgen__measures') }}
     group by unit_level, unit_code
 

@@ -34,5 +34,11 @@ select
     cast(is_person_count as boolean) as is_person_count,
     cast(is_denominator_person_count as boolean) as is_denominator_person_count,
     cast(suppression_limit as integer) as suppression_limit,
+    cast(protection_level as integer) as protection_level,
+    cast(numerator_is as varchar) as numerator_is,
+    cast(denominator_is as varchar) as denominator_is,
+    cast(standard_ages as varchar) as standard_ages,
+    cast(standard_year as integer) as standard_year,
+    cast(breakdown_levels_json as varchar) as breakdown_levels_json,
     baselines_json
 from source

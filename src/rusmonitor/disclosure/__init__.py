@@ -1,0 +1,4 @@
+"""Disclosure control: which published cells to hide so that no count of 1-4 persons can be
+seen or worked out (suppress), and the audit that checks it from the published files alone
+(audit), both on one model of cells and the linear relations between them (cells, relations,
+system) and HiGHS linear programmes (lp); tau-Argus as the reference (tauargus)."""
