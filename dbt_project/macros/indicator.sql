@@ -6,7 +6,8 @@
     breakdowns: columns published as breakdown 'column=value', one at a time.
     series: columns that split every row into separate series (the census measure): always
          grouped, and part of every breakdown, keys in alphabetical order.
-    sex / age_group: publish the sex and age bands beside 'all'.
+    sex / age_group: publish the sex and age bands beside 'all'; sex_by_age: also each sex's
+         age bands (what an age-standardised rate by sex weights).
     numerator / denominator / value / value_sd: aggregate expressions. value defaults by kind:
          share = 100 * numerator / denominator, rate = per_unit * numerator / denominator,
          count = numerator.
@@ -18,7 +19,7 @@
     and a final select: call it after `with` (and after the model's own CTEs). -#}
 {% macro indicator_select(
     indicator_id, relation, kind, numerator, denominator=none, value=none, value_sd=none,
-    geo=[], breakdowns=[], series=[], sex=false, age_group=false, per_unit=none,
+    geo=[], breakdowns=[], series=[], sex=false, age_group=false, sex_by_age=false, per_unit=none,
     lineage='list(distinct load_id order by load_id)'
 ) %}
 {%- set geo_sets = [[]] -%}
@@ -32,6 +33,7 @@
 {%- set breakdown_sets = [[]] -%}
 {%- if sex %}{% do breakdown_sets.append(['sex']) %}{% endif -%}
 {%- if age_group %}{% do breakdown_sets.append(['age_group']) %}{% endif -%}
+{%- if sex_by_age %}{% do breakdown_sets.append(['sex', 'age_group']) %}{% endif -%}
 {%- for column in breakdowns %}{% do breakdown_sets.append([column]) %}{% endfor -%}
 grouped as (
 

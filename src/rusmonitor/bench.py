@@ -226,6 +226,34 @@ def stage_publish(b: Bench) -> dict:
     return {"rows": sum(counts.values())}
 
 
+def disclosure_audit(b: Bench) -> dict:
+    """The LP disclosure audit of the published file (and its truth check against the build)."""
+    from rusmonitor.disclosure.audit import audit, format_report
+
+    report = audit(b.serving, truth_warehouse=b.warehouse)
+    s, t = report.summary, report.truth
+    return {
+        "rows": int(s.rows.sum()),
+        "hidden_cells": int(s.hidden_cells.sum()),
+        "exact": int(s.exact.sum()),
+        "under_protected": int(s.under_protected.sum()),
+        "findings": len(report.findings),
+        "truly_small": int(t.true_value.between(1, 4).sum()),
+        "solves": report.solves,
+        "text": format_report(report, max_findings=10),
+    }
+
+
+def disclosure_loss(b: Bench) -> dict:
+    """Information loss per indicator and level, and beside tau-Argus' optimal suppression."""
+    from rusmonitor.disclosure.loss import against_tauargus, format_loss, hidden_shares
+
+    shares = hidden_shares(b.warehouse)
+    timeout = float(os.environ.get("RUSMONITOR_BENCH_TAU_SECONDS", "60"))
+    table, summary = against_tauargus(b.warehouse, timeout=timeout)
+    return {**summary, "text": format_loss(shares, table, summary)}
+
+
 # ---------------------------------------------------------------- the floors (child processes)
 def floor_load(b: Bench) -> dict:
     """Every extract into a table with its contract's types, by DuckDB alone."""
@@ -493,6 +521,8 @@ STEPS = {
     "dag_parse": dag_parse,
     "plain_dbt": stage_dbt,
     "cosmos_transform": cosmos_transform,
+    "disclosure_audit": disclosure_audit,
+    "disclosure_loss": disclosure_loss,
 }
 
 
@@ -617,6 +647,21 @@ def report(results: dict[str, dict]) -> str:
             + (f" (failed: {', '.join(c['failed'])})" if c.get("failed") else "")
             + f"; peak {_fmt(c['peak_mb'], 0)} MB"
         )
+    if "disclosure_audit" in results:
+        a = results["disclosure_audit"]
+        lines.append("")
+        lines.append(
+            f"disclosure audit of the published file: {_fmt(a['seconds'])} s, {a['solves']} linear "
+            f"programmes; {a['hidden_cells']} hidden cells ({a['truly_small']} truly 1-4): "
+            f"{a['exact']} exactly derivable, {a['under_protected']} under-protected, "
+            f"{a['findings']} findings; peak {_fmt(a['peak_mb'], 0)} MB"
+        )
+    if "disclosure_loss" in results:
+        lines.append("")
+        lines.append(
+            "information loss (rows of the long mart; cells of the protected system beside tau-Argus):"
+        )
+        lines.append(results["disclosure_loss"]["text"])
     return "\n".join(lines)
 
 
@@ -635,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also run the cosmos transform with TestBehavior.AFTER_EACH and with "
         "InvocationMode.SUBPROCESS, for comparison",
     )
-    parser.add_argument("--skip", default="", help="comma-separated: incremental, dags, cosmos")
+    parser.add_argument("--skip", default="", help="comma-separated: audit, loss, incremental, dags, cosmos")
     args = parser.parse_args(argv)
     from rusmonitor.settings import data_dir
 
@@ -669,6 +714,10 @@ def main(argv: list[str] | None = None) -> int:
         "floor_publish",
     ):
         results[step] = run_step(step, b)
+    if "audit" not in skip:
+        results["disclosure_audit"] = run_step("disclosure_audit", b)
+    if "loss" not in skip:
+        results["disclosure_loss"] = run_step("disclosure_loss", b)
     if "incremental" not in skip:
         run_step("incremental_prepare", b)
         results["incremental_run"] = run_step("incremental_run", b, warehouse=b.incremental)

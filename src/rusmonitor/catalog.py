@@ -1,7 +1,5 @@
-"""The indicator catalog (indicators.yml): the single source of truth for indicator metadata.
-
-The file in this package is a copy of the steering repo's shared/indicators.yml; a test fails when
-the two differ, so there is one catalog, kept in the repo so a fresh clone is self-contained."""
+"""The indicator catalog (catalog/indicators.yml): the single source of truth for indicator
+metadata, from which dbt, the quality suites, the docs and the report take what they need."""
 
 from __future__ import annotations
 

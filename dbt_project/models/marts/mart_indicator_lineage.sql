@@ -22,17 +22,24 @@ files as (
 
 ),
 
+year_loads as (
+
+    -- every load behind an indicator's year, listed once per indicator and year
+    select indicator_id, year, list_sort(list_distinct(flatten(list(load_ids)))) as year_load_ids
+    from value_rows
+    group by indicator_id, year
+
+),
+
 with_year_loads as (
 
-    select
-        value_rows.*,
-        disclosure.is_suppressed,
-        list_sort(list_distinct(flatten(list(value_rows.load_ids) over indicator_year)))
-            as year_load_ids
+    select value_rows.*, disclosure.is_suppressed, year_loads.year_load_ids
     from value_rows
     inner join disclosure
         on disclosure.row_id = value_rows.row_id
-    window indicator_year as (partition by value_rows.indicator_id, value_rows.year)
+    inner join year_loads
+        on year_loads.indicator_id = value_rows.indicator_id
+        and year_loads.year = value_rows.year
 
 ),
 

@@ -52,6 +52,9 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     solves: int = 0
+    objectives: pd.DataFrame | None = None  # every bounded function: key, low, high, verdict
+    built: object = None
+    mart: pd.DataFrame | None = None
     truth: pd.DataFrame | None = None  # with a build warehouse: intervals beside true values
 
     @property
@@ -83,7 +86,19 @@ def audit(
     """Audit a serving file. With `truth_warehouse`, also compare every interval with the true
     value (a check of the attacker's model: the truth always lies inside)."""
     started = time.monotonic()
-    published = read_published(serving)
+    report = audit_published(read_published(serving), exact_all=exact_all, indicators=indicators)
+    if truth_warehouse is not None:
+        report.truth = _against_truth(truth_warehouse, report)
+    report.seconds = round(time.monotonic() - started, 1)
+    return report
+
+
+def audit_published(
+    published: dict[str, pd.DataFrame], exact_all: bool = False, indicators: list[str] | None = None
+) -> Report:
+    """Audit published tables: mart_indicator_values, dim_indicator, dim_geography and, where
+    present, mart_indicator_lineage, mart_goal_*, quality_runs and quality_results."""
+    started = time.monotonic()
     mart = published["mart_indicator_values"].copy()
     if indicators:
         mart = mart[mart.indicator_id.isin(indicators)]
@@ -123,9 +138,10 @@ def audit(
     findings += _goal_mart_findings(mart, published, dim)
     findings += _quality_findings(published)
     summary = _summary(mart, objectives, findings)
-    report = Report(summary=summary, findings=findings, solves=iv.solves)
-    if truth_warehouse is not None:
-        report.truth = _against_truth(truth_warehouse, mart, built, objectives)
+    objectives = objectives.merge(built.cells.drop(columns="value"), on="cell_id", how="left")
+    report = Report(
+        summary=summary, findings=findings, solves=iv.solves, objectives=objectives, built=built, mart=mart
+    )
     report.seconds = round(time.monotonic() - started, 1)
     return report
 
@@ -349,8 +365,9 @@ def _summary(mart: pd.DataFrame, objectives: pd.DataFrame, findings: list[Findin
     return out.reset_index()
 
 
-def _against_truth(warehouse: Path, mart: pd.DataFrame, built, objectives: pd.DataFrame) -> pd.DataFrame:
+def _against_truth(warehouse: Path, report: Report) -> pd.DataFrame:
     """Intervals of hidden cells beside their true values, from the build warehouse."""
+    mart, built, objectives = report.mart, report.built, report.objectives
     with duckdb.connect(str(warehouse), read_only=True) as con:
         truth = con.execute(
             f"SELECT {', '.join(KEY)}, numerator AS true_numerator, denominator AS true_denominator "

@@ -521,12 +521,13 @@ def row_status(
     )
     reason = pd.Series(pd.NA, index=out.index, dtype=object)
     reason[out.is_suppressed] = "secondary"
+    plain = out.is_suppressed & ~derived
+    comp = complement_sensitive.reindex(out.index, fill_value=False).astype(bool)
+    reason[comp & plain] = "complement"
+    reason[col(by, "sensitive", "D") & plain] = "denominator"
+    reason[col(by, "sensitive", "N") & plain] = "primary"
+    # an adjusted rate is hidden for what it is computed from, not for its own count
     reason[out.is_suppressed & derived] = "derived"
-    reason[complement_sensitive.reindex(out.index, fill_value=False).astype(bool) & out.is_suppressed] = (
-        "complement"
-    )
-    reason[col(by, "sensitive", "D") & out.is_suppressed] = "denominator"
-    reason[col(by, "sensitive", "N") & out.is_suppressed] = "primary"
     out["suppression_reason"] = reason
     return out.reset_index()
 

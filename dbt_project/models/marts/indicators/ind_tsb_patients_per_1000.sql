@@ -1,5 +1,5 @@
 -- tsb_patients_per_1000: TSB patients per 1 000 residents aged 18+ on 1 January; for an age
--- band, per 1 000 residents in that band. Beside the crude rate, as Kommunehelsa publishes
+-- band (also by sex), per 1 000 residents in that band. Beside the crude rate, as Kommunehelsa publishes
 -- small-area rates:
 --   adjustment=age_standardised   direct standardisation to the 2024 population of Norway
 --                                 aged 18+ (patients 18+ in each band x the band's share of
@@ -23,7 +23,7 @@ crude as (
         denominator='case when grouping(age_group) = 0 then sum(persons) else sum(persons_adult) end',
         lineage=merged_lineage(),
         geo=[[('rhf', 'rhf_code')], [('county', 'county_code'), ('municipality', 'municipality_code')]],
-        sex=true, age_group=true,
+        sex=true, age_group=true, sex_by_age=true,
     ) }}
 
 ),

@@ -1,0 +1,202 @@
+"""The suppression engine on small tables: what it hides, why, and that the result passes the
+audit a reader could run on it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rusmonitor.disclosure.audit import audit_published
+from rusmonitor.disclosure.specs import specs_from_rows
+from rusmonitor.disclosure.suppress import protect
+
+
+def _spec(indicator_id, kind="count", unit="persons", dims="year,rhf", persons=True, **extra):
+    row = {
+        "indicator_id": indicator_id,
+        "goal": 3,
+        "kind": kind,
+        "unit": unit,
+        "dimensions": dims,
+        "is_person_count": persons,
+        "is_denominator_person_count": kind in ("share", "mean", "median"),
+        "suppression_limit": 4,
+        "protection_level": 4,
+        "numerator_is": None,
+        "denominator_is": None,
+        "standard_ages": None,
+        "standard_year": None,
+    }
+    row.update(extra)
+    return row
+
+
+def _rows(*rows):
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "year",
+            "geo_level",
+            "geo_code",
+            "sex",
+            "age_group",
+            "breakdown",
+            "numerator",
+            "denominator",
+        ],
+    )
+    frame.insert(0, "row_id", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def _geography(*units):
+    rows = [("national", "NO", None, None, None, None, None), *units]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "geo_level",
+            "geo_code",
+            "parent_level",
+            "parent_code",
+            "county_code",
+            "hf_code",
+            "rhf_code",
+        ],
+    )
+
+
+def _published(rows, status, specs_rows):
+    """The public mart as mart_indicator_values builds it from the engine's status."""
+    out = rows.merge(status, on="row_id")
+    persons = out.indicator_id.map({s["indicator_id"]: s["is_person_count"] for s in specs_rows})
+    out["numerator"] = out.numerator.where(~out.is_numerator_hidden & ~(out.is_suppressed & ~persons))
+    out["denominator"] = out.denominator.where(~out.is_denominator_hidden)
+    out["value"] = np.where(out.is_suppressed, np.nan, out.numerator)
+    out["ci_low"] = out["ci_high"] = np.nan
+    out["suppressed"] = out.is_suppressed
+    out["suppression_reason"] = np.where(out.is_suppressed, "disclosure_control", None)
+    return out.drop(columns="row_id")
+
+
+REGIONS = _geography(
+    ("rhf", "a", "national", "NO", None, None, None), ("rhf", "b", "national", "NO", None, None, None)
+)
+
+
+def test_small_counts_and_what_gives_them_away_are_hidden_with_their_reasons():
+    """The country has 10 patients, a 7 and b 3: b is hidden (primary) and so is a, or the
+    country minus a gives b away. A share of 20 in 22 has a complement of 2; a mean over 3
+    persons hides its denominator; costs are not persons and stay."""
+    specs_rows = [
+        _spec("patients"),
+        _spec("share", kind="share", unit="percent"),
+        _spec("wait", kind="mean", unit="days", persons=False),
+        _spec("costs", unit="nok_million", persons=False),
+    ]
+    rows = _rows(
+        ("patients", 2020, "national", "NO", "all", "all", "total", 10, None),
+        ("patients", 2020, "rhf", "a", "all", "all", "total", 7, None),
+        ("patients", 2020, "rhf", "b", "all", "all", "total", 3, None),
+        ("share", 2020, "national", "NO", "all", "all", "total", 20, 22),
+        ("share", 2021, "national", "NO", "all", "all", "total", 0, 0),
+        ("wait", 2020, "national", "NO", "all", "all", "total", 150, 3),
+        ("costs", 2020, "national", "NO", "all", "all", "total", 2, None),
+    )
+    result = protect(rows, specs_from_rows(specs_rows), REGIONS)
+    status = result.rows.set_index("row_id")
+    assert status.suppression_reason.fillna("-").to_dict() == {
+        1: "-",
+        2: "secondary",
+        3: "primary",
+        4: "complement",
+        5: "-",
+        6: "denominator",
+        7: "-",
+    }
+    assert bool(status.loc[6, "is_denominator_hidden"]) and not bool(status.loc[7, "is_suppressed"])
+
+
+def test_a_count_two_indicators_publish_is_hidden_in_both():
+    specs_rows = [_spec("count"), _spec("rate", kind="rate", unit="per_1000", numerator_is="count")]
+    rows = _rows(
+        ("count", 2020, "national", "NO", "all", "all", "total", 40, None),
+        ("count", 2020, "rhf", "a", "all", "all", "total", 37, None),
+        ("count", 2020, "rhf", "b", "all", "all", "total", 3, None),
+        ("rate", 2020, "national", "NO", "all", "all", "total", 40, 10_000),
+        ("rate", 2020, "rhf", "a", "all", "all", "total", 37, 7_000),
+        ("rate", 2020, "rhf", "b", "all", "all", "total", 3, 3_000),
+    )
+    status = protect(rows, specs_from_rows(specs_rows), REGIONS).rows.set_index("row_id")
+    assert status.is_suppressed.tolist() == [False, True, True, False, True, True]
+    assert status.is_denominator_hidden.sum() == 0  # a rate's population is public
+
+
+def test_two_geographies_over_the_same_municipalities_are_protected_together():
+    """Counties and HF areas cut the same eight municipalities differently; the pattern must
+    survive an attacker who uses both."""
+    munis = [(f"m{i}", f"c{i // 4}", f"h{i % 2}") for i in range(8)]
+    geo = _geography(
+        ("rhf", "r", "national", "NO", None, None, None),
+        *[("hf", h, "rhf", "r", None, None, None) for h in ("h0", "h1")],
+        *[("county", c, "national", "NO", None, None, None) for c in ("c0", "c1")],
+        *[("municipality", m, "county", c, c, h, "r") for m, c, h in munis],
+    )
+    counts = dict(zip([m for m, _, _ in munis], [2, 30, 12, 40, 9, 1, 25, 14], strict=True))
+    specs_rows = [
+        _spec("x", dims="year,county,municipality"),
+        _spec("y", dims="year,rhf,hf", numerator_is="x"),
+    ]
+    county = {
+        c: sum(v for (m, cc, _), v in zip(munis, counts.values(), strict=True) if cc == c)
+        for c in ("c0", "c1")
+    }
+    hf = {
+        h: sum(v for (m, _, hh), v in zip(munis, counts.values(), strict=True) if hh == h)
+        for h in ("h0", "h1")
+    }
+    total = sum(counts.values())
+    rows = _rows(
+        ("x", 2020, "national", "NO", "all", "all", "total", total, None),
+        *[("x", 2020, "county", c, "all", "all", "total", v, None) for c, v in county.items()],
+        *[("x", 2020, "municipality", m, "all", "all", "total", v, None) for m, v in counts.items()],
+        ("y", 2020, "national", "NO", "all", "all", "total", total, None),
+        ("y", 2020, "rhf", "r", "all", "all", "total", total, None),
+        *[("y", 2020, "hf", h, "all", "all", "total", v, None) for h, v in hf.items()],
+    )
+    result = protect(rows, specs_from_rows(specs_rows), geo)
+    published = {
+        "mart_indicator_values": _published(rows, result.rows, specs_rows),
+        "dim_indicator": pd.DataFrame(specs_rows),
+        "dim_geography": geo,
+    }
+    report = audit_published(published, exact_all=True)
+    assert report.ok, [(f.kind, f.where, f.detail) for f in report.findings]
+    hidden = set(result.rows[result.rows.is_suppressed].row_id)
+    assert {4, 9} <= hidden  # m0 = 2 and m5 = 1 (rows 4 and 9)
+
+
+def test_a_moving_average_over_a_hidden_year_is_hidden():
+    geo = _geography(
+        ("county", "c", "national", "NO", None, None, None),
+        ("municipality", "m", "county", "c", "c", None, None),
+        ("municipality", "n", "county", "c", "c", None, None),
+    )
+    specs_rows = [_spec("r", kind="rate", unit="per_1000", dims="year,county,municipality")]
+    years = {2010: 9, 2011: 2, 2012: 8, 2013: 12}
+    other = {2010: 50, 2011: 60, 2012: 70, 2013: 80}
+    rows = []
+    for year in years:
+        rows.append(("r", year, "municipality", "m", "all", "all", "total", years[year], 900))
+        rows.append(("r", year, "municipality", "n", "all", "all", "total", other[year], 1000))
+        rows.append(("r", year, "county", "c", "all", "all", "total", years[year] + other[year], 1900))
+    for year in (2012, 2013):
+        pooled = sum(years[y] for y in range(year - 2, year + 1))
+        rows.append(
+            ("r", year, "municipality", "m", "all", "all", "adjustment=moving_average_3y", pooled, 2700)
+        )
+    frame = _rows(*rows)
+    status = protect(frame, specs_from_rows(specs_rows), geo).rows.merge(frame, on="row_id")
+    moving = status[status.breakdown == "adjustment=moving_average_3y"]
+    assert moving.is_suppressed.all() and set(moving.suppression_reason) == {"derived"}
+    assert status[(status.year == 2011) & (status.geo_code == "m")].suppression_reason.tolist() == ["primary"]
