@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from rusmonitor.disclosure.audit import audit_published
 from rusmonitor.disclosure.specs import specs_from_rows
@@ -130,6 +131,18 @@ def test_a_count_two_indicators_publish_is_hidden_in_both():
     status = protect(rows, specs_from_rows(specs_rows), REGIONS).rows.set_index("row_id")
     assert status.is_suppressed.tolist() == [False, True, True, False, True, True]
     assert status.is_denominator_hidden.sum() == 0  # a rate's population is public
+
+
+def test_a_count_declared_shared_but_different_in_the_data_stops_with_both_named():
+    """A catalog reference (numerator_is / denominator_is) that is wrong for the data would
+    make the engine protect the wrong count: it stops and names both indicators instead."""
+    specs_rows = [_spec("count"), _spec("rate", kind="rate", unit="per_1000", numerator_is="count")]
+    rows = _rows(
+        ("count", 2020, "national", "NO", "all", "all", "total", 40, None),
+        ("rate", 2020, "national", "NO", "all", "all", "total", 39, 10_000),
+    )
+    with pytest.raises(ValueError, match=r"2020 national NO: count numerator = 40; rate numerator = 39"):
+        protect(rows, specs_from_rows(specs_rows), REGIONS)
 
 
 def test_two_geographies_over_the_same_municipalities_are_protected_together():

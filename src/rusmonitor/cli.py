@@ -237,7 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("serving", nargs="?", default=None, help="serving file (default: RUSMONITOR_SERVING)")
     a.add_argument(
-        "--truth", type=Path, default=None,
+        "--truth",
+        type=Path,
+        default=None,
         help="the build warehouse: also check every interval against the true value",
     )
     a.add_argument("--exact", action="store_true", help="solve every interval exactly (slower)")

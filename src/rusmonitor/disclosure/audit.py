@@ -154,8 +154,10 @@ def _objectives_frame(built, problem, lo, hi, ver, exact_solved) -> pd.DataFrame
     for k, (cell, row) in enumerate(zip(problem.objective_cells, problem.objective_rows, strict=True)):
         if cell >= 0:
             c = cells.loc[cell]
-            where = (f"{c['count']} {c.year} {c.geo_level}:{c.geo_code} sex={c.sex} "
-                     f"age={c.age_group} {c.breakdown}")
+            where = (
+                f"{c['count']} {c.year} {c.geo_level}:{c.geo_code} sex={c.sex} "
+                f"age={c.age_group} {c.breakdown}"
+            )
             indicator = origin.get(cell, c["count"].split(".")[0])
         else:
             r = rows.loc[row]

@@ -95,7 +95,7 @@ def build_cells(rows: pd.DataFrame, specs: dict[str, Spec]) -> Cells:
     terms = terms.merge(cells, on=KEY, how="left")
     forms = terms[["row_id", "measure", "cell_id", "coef", "published", "kind_of_row"]]
     origins = terms[["cell_id", "origin"]].drop_duplicates().rename(columns={"origin": "indicator_id"})
-    cells = cells.merge(_cell_values(forms), on="cell_id", how="left")
+    cells = cells.merge(_cell_values(forms, rows), on="cell_id", how="left")
     band_inputs, incomplete = _standardisation_inputs(rows, specs, cells)
     inputs = pd.concat([forms[["row_id", "cell_id"]], band_inputs], ignore_index=True).drop_duplicates()
     inputs = inputs.astype({"row_id": int, "cell_id": int})
@@ -128,16 +128,24 @@ def _adjusted(frame: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     return pd.concat([plain, asr, *windows], ignore_index=True)
 
 
-def _cell_values(forms: pd.DataFrame) -> pd.DataFrame:
+def _cell_values(forms: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """A cell's value where some row publishes it alone (a one-term form)."""
     single = forms[forms.groupby(["row_id", "measure"]).cell_id.transform("size") == 1]
     single = single.dropna(subset=["published"])
     values = single.groupby("cell_id").published.agg(["min", "max"])
     conflict = values[(values["max"] - values["min"]).abs() > 1e-6]
     if not conflict.empty:
+        # a catalog numerator_is/denominator_is that names a count which is not the same one
+        first = single[single.cell_id == conflict.index[0]].merge(rows, on="row_id")
+        shown = "; ".join(
+            f"{r.indicator_id} {'numerator' if r.measure == 'N' else 'denominator'} = {r.published:g}"
+            for r in first.drop_duplicates(["indicator_id", "measure"]).itertuples()
+        )
+        where = first.iloc[0]
         raise ValueError(
-            f"{len(conflict)} cells are published with two different values "
-            f"(first: cell {conflict.index[0]}: {conflict.iloc[0].tolist()})"
+            f"{len(conflict)} counts that the catalog declares the same (numerator_is / "
+            f"denominator_is) differ in the data; first: {where.year} {where.geo_level} "
+            f"{where.geo_code}: {shown}. Fix the declaration in the catalog or the models."
         )
     return values["min"].rename("value").reset_index()
 

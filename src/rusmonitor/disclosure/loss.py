@@ -5,7 +5,8 @@ hidden rows (what a reader loses). Beside it, the cells of the protected system 
 count, shared by the indicators that publish it) hidden by rusmonitor and by tau-Argus'
 optimal cell suppression (pytauargus FullJJ on HiGHS) given the same sensitive cells, the
 same relations and the same costs, part by part; a part tau-Argus does not finish within the
-time limit is left out of the comparison and counted.
+time limit, or that is larger than `max_cells` (FullJJ is exact branch and cut, and on the
+largest parts it does not finish in hours), is left out of the comparison and counted.
 """
 
 from __future__ import annotations
@@ -85,10 +86,10 @@ print(json.dumps(chosen))
 
 
 def against_tauargus(
-    warehouse: Path, timeout: float = 120.0, processes: int = 2
+    warehouse: Path, timeout: float = 120.0, processes: int = 2, max_cells: int = 4000
 ) -> tuple[pd.DataFrame, dict]:
-    """Hidden cells per count and level: rusmonitor's and tau-Argus' optimal, on the parts
-    tau-Argus finishes within `timeout` seconds each."""
+    """Hidden cells per count and level: rusmonitor's and tau-Argus' optimal, on the parts of
+    at most `max_cells` cells that tau-Argus finishes within `timeout` seconds each."""
     from rusmonitor.disclosure.specs import specs_from_rows
 
     rows, catalog, geography = _frames(warehouse)
@@ -100,7 +101,8 @@ def against_tauargus(
     small = (ext.values >= 0.5) & (ext.values <= ext.limit + 0.5)
     need = np.where(small, np.maximum(ext.limit + 1 - ext.values, ext.protection), 0.0)
     unsafe = small | ext.latent
-    parts = [p for p in _parts(ext.matrix) if small[p].any()]
+    sensitive_parts = [p for p in _parts(ext.matrix) if small[p].any()]
+    parts = [p for p in sensitive_parts if len(p) <= max_cells]
     tmp = Path(tempfile.mkdtemp(prefix="rusmonitor-loss-"))
     jobs = []
     for k, cols in enumerate(parts):
@@ -143,7 +145,8 @@ def against_tauargus(
         .reset_index()
     )
     summary = {
-        "parts": len(parts),
+        "parts": len(sensitive_parts),
+        "parts_too_large": len(sensitive_parts) - len(parts),
         "parts_finished": int(sum(r["finished"] for r in done)),
         "cells_compared": int(len(compared)),
         "cells_total": int(ext.n_cells),
@@ -175,12 +178,12 @@ def format_loss(shares: pd.DataFrame, table: pd.DataFrame | None = None, summary
         )
         for _, r in table.iterrows():
             lines.append(
-                f"{r['count']:40} {r.geo_level:13} {int(r.cells):7d} {100 * r.ours:6.1f}% "
-                f"{100 * r.tau:8.1f}%"
+                f"{r['count']:40} {r.geo_level:13} {int(r.cells):7d} {100 * r.ours:6.1f}% {100 * r.tau:8.1f}%"
             )
         lines.append(
             f"compared {summary['cells_compared']} of {summary['cells_total']} cells "
-            f"({summary['parts_finished']} of {summary['parts']} parts tau-Argus finished): "
+            f"({summary['parts_finished']} of {summary['parts']} parts tau-Argus finished, "
+            f"{summary['parts_too_large']} too large to try): "
             f"rusmonitor hides {summary['ours_hidden']}, tau-Argus optimal {summary['tau_hidden']} "
             f"({summary['ratio']:.2f}x); persons in hidden cells "
             f"{100 * summary['ours_persons_hidden']:.1f}% vs {100 * summary['tau_persons_hidden']:.1f}%; "
