@@ -45,12 +45,22 @@ TEXT = {
     ),
     "latest": ("Norge {year}", "Norway {year}"),
     "since_year": ("siden {year}", "since {year}"),
-    "since_last": ("fra året før", "from the year before"),
     "data_until": ("Data t.o.m. {year}", "Data up to {year}"),
     "status": ("Status", "Status"),
     "on_track": ("i rute", "on track"),
     "off_track": ("ikke i rute", "off track"),
     "no_target": ("uten tallfestet mål", "no numeric target"),
+    "no_significant_change": ("ingen sikker endring", "no significant change"),
+    "change_interval": (
+        "95 % intervall for endringen {low} til {high}",
+        "95 % interval of the change {low} to {high}",
+    ),
+    "goal_verdict": (
+        "Siden planens utgangspunkt: {better} av {n} indikatorer sikkert bedre, {worse} sikkert "
+        "dårligere, {same} uten sikker endring",
+        "Since the plan's baseline: {better} of {n} indicators significantly better, {worse} "
+        "significantly worse, {same} without significant change",
+    ),
     "core_indicators": ("Kjerneindikatorer", "Core indicators"),
     "open_goal": ("Se alle indikatorer for mål {goal}", "See every indicator of goal {goal}"),
     "year": ("År", "Year"),

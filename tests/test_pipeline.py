@@ -18,7 +18,7 @@ REFERENCE_ROWS = [r for r in reference_figures() if r["indicator_id"] in PUBLISH
 BUILD_SCHEMAS = ("raw", "staging", "intermediate", "marts", "reference")
 
 
-def test_dag_has_the_pipeline_steps_in_order():
+def test_dag_has_the_pipeline_steps_in_order(airflow_db):
     dag = load_dag()
     assert dag.dag_id == "rusmonitor_pipeline"
     assert set(dag.task_ids) == {"load_catalog", "validate_raw", "dbt_build", "validate_marts", "publish"} | {
@@ -127,6 +127,54 @@ def test_breakdowns_of_the_issue_are_published(pipeline):
     gap = mart[(mart.indicator_id == "golden_rule_gap") & (mart.geo_level == "rhf")]
     assert set(gap.breakdown) == {"sector=tsb", "sector=phv"}
     assert set(gap.target_status) <= {"on_track", "off_track"}
+
+
+def test_status_follows_the_plan_baseline_and_its_interval_not_last_year(pipeline):
+    """Status is the change since the plan's baseline (2015) against its 95 % interval: a value
+    worse than its baseline with intervals apart is never on track, one whose change interval
+    holds 0 is no significant change, and every change is the published values' difference."""
+    with duckdb.connect(str(pipeline["serving"]), read_only=True) as con:
+        rows = con.execute(
+            """
+            SELECT m.*, i.direction, b.value AS base_value, b.ci_low AS base_low, b.ci_high AS base_high
+            FROM mart_indicator_values m
+            JOIN dim_indicator i USING (indicator_id)
+            LEFT JOIN mart_indicator_values b ON b.indicator_id = m.indicator_id
+                AND b.geo_level = m.geo_level AND b.geo_code = m.geo_code AND b.sex = m.sex
+                AND b.age_group = m.age_group AND b.breakdown = m.breakdown AND b.year = m.baseline_year
+            WHERE i.direction IN ('up', 'down') AND i.threshold IS NULL AND m.value IS NOT NULL
+            """
+        ).df()
+    changed = rows[rows.change_since_baseline.notna()]
+    assert len(changed) > 10_000
+    assert (changed.baseline_value == changed.base_value).all()
+    assert ((changed.value - changed.base_value - changed.change_since_baseline).abs() < 1e-9).all()
+    up = changed.direction == "up"
+    apart_worse = (up & (changed.ci_high < changed.base_low)) | (~up & (changed.ci_low > changed.base_high))
+    apart_better = (up & (changed.ci_low > changed.base_high)) | (~up & (changed.ci_high < changed.base_low))
+    assert apart_worse.sum() > 0 and apart_better.sum() > 0
+    assert (changed[apart_worse].target_status == "off_track").all()
+    assert (changed[apart_better].target_status == "on_track").all()
+    holds_zero = (changed.change_ci_low <= 0) & (changed.change_ci_high >= 0)
+    assert (changed[holds_zero].target_status == "no_significant_change").all()
+    assert (changed[~holds_zero].target_status != "no_significant_change").all()
+    # a series measured from 2015 where it has a value then
+    series = ["indicator_id", "geo_level", "geo_code", "sex", "age_group", "breakdown"]
+    in_2015 = rows[rows.year == 2015][series]
+    later = changed.merge(in_2015, on=list(in_2015.columns))
+    assert (later.baseline_year == 2015).all()
+    # the plan's own example: drug-induced deaths 260 (2015) to 300 (2024) is not on track
+    deaths = changed[
+        (changed.indicator_id == "drug_induced_deaths")
+        & (changed.geo_level == "national")
+        & (changed.breakdown == "total")
+        & (changed.sex == "all")
+        & (changed.age_group == "all")
+        & (changed.year == 2024)
+    ]
+    assert deaths.target_status.tolist() == ["no_significant_change"]
+    # nothing before or at the baseline carries a change or a direction status
+    assert set(rows[rows.change_since_baseline.isna()].target_status) == {"no_target"}
 
 
 def test_no_person_level_rows_or_small_counts_are_published(pipeline):

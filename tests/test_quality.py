@@ -73,6 +73,11 @@ def _mart_frame() -> pd.DataFrame:
                     "suppressed": False,
                     "suppression_reason": None,
                     "target_status": "no_target",
+                    "baseline_year": None,
+                    "baseline_value": None,
+                    "change_since_baseline": None,
+                    "change_ci_low": None,
+                    "change_ci_high": None,
                     "is_person_count": indicator == "tsb_patients",
                     "is_denominator_person_count": False,
                 }

@@ -121,7 +121,32 @@ def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch
     )[0]
     assert f"{_norwegian(patients)} personer" in [m.value for m in at.metric]
     captions = " ".join(c.value for c in at.caption)
-    assert "siden 2015" in captions and "Status: " in captions and "Data t.o.m. 2024" in captions
+    assert "Status: " in captions and "Data t.o.m. 2024" in captions
+    assert any("siden 2015" in (m.delta or "") for m in at.metric)
+    assert "95 % intervall for endringen" in captions
+    # a verdict per goal, counted from the mart's status of each indicator's latest value
+    verdicts = [m.value for m in at.markdown if m.value.startswith("**Siden planens utgangspunkt")]
+    assert len(verdicts) == 5
+    national = _sql(
+        serving,
+        "SELECT i.goal, m.indicator_id, m.breakdown, arg_max(m.target_status, m.year) "
+        "FROM mart_indicator_values m JOIN dim_indicator i USING (indicator_id) "
+        "WHERE m.geo_level = 'national' AND m.sex = 'all' AND m.age_group = 'all' "
+        "AND m.breakdown NOT LIKE 'adjustment=%' AND m.value IS NOT NULL GROUP BY ALL",
+    )
+    statuses = []
+    for goal, indicator_id in {(g, i) for g, i, _, _ in national}:
+        series = {b: status for g, i, b, status in national if i == indicator_id}
+        # the tile's series: the total, else the first single category
+        headline = "total" if "total" in series else min(b for b in series if ";" not in b)
+        statuses.append((goal, series[headline]))
+    goal_3 = [status for goal, status in statuses if goal == 3]
+    judged = [s for s in goal_3 if s != "no_target"]
+    assert verdicts[2] == (
+        f"**Siden planens utgangspunkt: {judged.count('on_track')} av {len(judged)} indikatorer sikkert "
+        f"bedre, {judged.count('off_track')} sikkert dårligere, "
+        f"{judged.count('no_significant_change')} uten sikker endring**"
+    )
 
 
 def test_english_switch_takes_labels_from_the_catalog(pipeline, monkeypatch):

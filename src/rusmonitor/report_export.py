@@ -49,6 +49,10 @@ COLUMNS = (
     "flag",
     "suppression_reason",
     "target_status",
+    "baseline_year",
+    "change_since_baseline",
+    "change_ci_low",
+    "change_ci_high",
 )
 # One JSON-stat dimension per column of the mart's key (its dbt contract): an HF and an ND
 # office may share a code, so the level is a dimension of its own.

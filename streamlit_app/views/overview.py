@@ -1,5 +1,7 @@
-"""Overview: the five main goals, each with its core indicators as tiles (latest value, change
-since the plan started and since last year, status against the target, sparkline, freshness)."""
+"""Overview: the five main goals, each with a verdict (how many indicators are significantly
+better or worse than at the plan's baseline) and its core indicators as tiles (latest value,
+change since the baseline with its 95 % interval, status against the plan, sparkline,
+freshness). Baseline, change and status come from the mart (mart_indicator_values)."""
 
 import pandas as pd
 import streamlit as st
@@ -8,8 +10,6 @@ import formatting as fmt
 import report_data
 from page_context import published, published_caption, quality_banner, text
 from texts import catalog_text, lang, t
-
-PLAN_START = 2015  # the year before the plan period 2016-2020: "since the plan started"
 
 pub = published()
 st.title(t("title"))
@@ -20,33 +20,55 @@ published_caption(pub)
 national = report_data.indicator_values(pub.path, pub.version)
 
 
-def _change(series: pd.Series, since: int, latest: int) -> tuple[int | None, float | None]:
-    """The change from `since` (or the first year after it with data) to the latest year."""
-    years = [y for y in series.dropna().index if since <= y < latest]
-    if not years:
-        return None, None
-    first = min(years)
-    return first, series[latest] - series[first]
+def change_unit(unit: str) -> str:
+    """A change in a share is in percentage points."""
+    return "percentage_points" if unit == "percent" else unit
+
+
+def headline(indicator_id: str) -> pd.DataFrame:
+    rows = national[national.indicator_id == indicator_id]
+    breakdown = report_data.headline_breakdown(rows.breakdown)
+    return rows[rows.breakdown == breakdown].set_index("year").sort_index()
+
+
+def latest_status(indicator_id: str) -> str | None:
+    """The status of the latest shown national headline value, or None without one."""
+    series = headline(indicator_id)
+    shown = series[series.value.notna()]
+    return None if shown.empty else shown.target_status.iloc[-1]
+
+
+def verdict(indicator_ids) -> str:
+    statuses = [latest_status(i) for i in indicator_ids]
+    judged = [s for s in statuses if s in ("on_track", "off_track", "no_significant_change")]
+    return t(
+        "goal_verdict",
+        better=judged.count("on_track"),
+        n=len(judged),
+        worse=judged.count("off_track"),
+        same=judged.count("no_significant_change"),
+    )
 
 
 def tile(indicator_id: str, meta) -> None:
-    rows = national[national.indicator_id == indicator_id]
-    breakdown = report_data.headline_breakdown(rows.breakdown)
-    series = rows[rows.breakdown == breakdown].set_index("year").sort_index()
+    series = headline(indicator_id)
+    breakdown = series.breakdown.iloc[0] if not series.empty else "total"
     shown = series.value.dropna()
     if shown.empty:
         st.metric(catalog_text(meta, "name"), fmt.MISSING, border=True)
         return
     latest = int(shown.index.max())
-    now = shown[latest]
-    before = shown.get(latest - 1)
+    row = series.loc[latest]
     delta = None
-    if before is not None:
-        delta = f"{fmt.with_unit(now - before, meta.unit, signed=True)} {t('since_last')}"
+    if pd.notna(row.change_since_baseline):
+        delta = (
+            f"{fmt.with_unit(row.change_since_baseline, change_unit(meta.unit), signed=True)} "
+            f"{t('since_year', year=int(row.baseline_year))}"
+        )
     name = catalog_text(meta, "name") + ("" if breakdown == "total" else f" ({breakdown})")
     st.metric(
         name,
-        fmt.with_unit(now, meta.unit),
+        fmt.with_unit(row.value, meta.unit),
         delta,
         delta_color={"up": "normal", "down": "inverse"}.get(meta.direction, "off"),
         help=text(meta.numerator_definition),
@@ -54,11 +76,17 @@ def tile(indicator_id: str, meta) -> None:
         chart_data=list(shown.values) if len(shown) > 1 else None,
         chart_type="line",
     )
-    since, change = _change(shown, PLAN_START, latest)
-    status = series.target_status.get(latest, "no_target")
-    parts = [t("data_until", year=latest), f"{t('status')}: {t(status)}"]
-    if change is not None:
-        parts.insert(0, f"{fmt.with_unit(change, meta.unit, signed=True)} {t('since_year', year=since)}")
+    parts = [t("data_until", year=latest), f"{t('status')}: {t(row.target_status)}"]
+    if pd.notna(row.change_ci_low):
+        unit = change_unit(meta.unit)
+        parts.insert(
+            0,
+            t(
+                "change_interval",
+                low=fmt.with_unit(row.change_ci_low, unit, signed=True),
+                high=fmt.with_unit(row.change_ci_high, unit, signed=True),
+            ),
+        )
     st.caption(" · ".join(parts))
 
 
@@ -66,6 +94,7 @@ for goal, goal_meta in pub.catalog.sort_values("catalog_order").groupby("goal", 
     st.divider()
     st.subheader(f"{t('goal')} {goal}")
     st.markdown(f"*{catalog_text(goal_meta.iloc[0], 'goal')}*")
+    st.markdown(f"**{verdict(goal_meta.index)}**")
     core = goal_meta[goal_meta.priority == "core"]
     columns = st.columns(3)
     for n, (indicator_id, meta) in enumerate(core.iterrows()):

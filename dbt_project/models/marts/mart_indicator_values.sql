@@ -1,5 +1,6 @@
 -- The long public mart: one row per indicator x year x place x sex x age group x breakdown,
--- with 95 % intervals, disclosure control applied and the target status. A hidden row shows
+-- with 95 % intervals, disclosure control applied, the change since the plan's baseline and
+-- the status against the plan. A hidden row shows
 -- no value and no interval (either would give its counts away); its numerator and
 -- denominator are shown only where that count is shown anyway (a rate's population is public).
 -- Every hidden row has the same public reason: which rule hid it would say what it holds.
@@ -70,59 +71,124 @@ visible as (
 
 ),
 
--- target status from the catalog: a threshold where there is one (the golden rule: > 0),
--- else the direction against the year before in the same series, when both are visible
-with_previous as (
+-- status against the plan (Prop. 15 S (2015-2016)): the catalog's threshold where there is
+-- one (the golden rule: > 0), else the change since the plan's baseline year with its 95 %
+-- interval. A series without a value in the baseline year is measured from its last year
+-- before it (a survey), else from its first year after it.
+plan_baseline as (
+
+    select year as plan_baseline_year
+    from {{ ref('dim_time') }}
+    where is_plan_baseline
+
+),
+
+series_baseline as (
+
+    select
+        visible.indicator_id,
+        visible.geo_level,
+        visible.geo_code,
+        visible.sex,
+        visible.age_group,
+        visible.breakdown,
+        coalesce(
+            max(visible.year) filter (where visible.year <= plan_baseline.plan_baseline_year),
+            min(visible.year) filter (where visible.year > plan_baseline.plan_baseline_year)
+        ) as baseline_year
+    from visible
+    cross join plan_baseline
+    where visible.value is not null
+    group by all
+
+),
+
+with_baseline as (
+
+    select
+        visible.*,
+        series_baseline.baseline_year,
+        base.value as baseline_value,
+        base.ci_low as baseline_ci_low,
+        base.ci_high as baseline_ci_high
+    from visible
+    left join series_baseline
+        on series_baseline.indicator_id = visible.indicator_id
+        and series_baseline.geo_level = visible.geo_level
+        and series_baseline.geo_code = visible.geo_code
+        and series_baseline.sex = visible.sex
+        and series_baseline.age_group = visible.age_group
+        and series_baseline.breakdown = visible.breakdown
+    left join visible as base
+        on base.indicator_id = visible.indicator_id
+        and base.geo_level = visible.geo_level
+        and base.geo_code = visible.geo_code
+        and base.sex = visible.sex
+        and base.age_group = visible.age_group
+        and base.breakdown = visible.breakdown
+        and base.year = series_baseline.baseline_year
+
+),
+
+changes as (
 
     select
         *,
-        lag(value) over series as previous_value,
-        lag(year) over series as previous_year
-    from visible
-    window series as (
-        partition by indicator_id, geo_level, geo_code, sex, age_group, breakdown
-        order by year
-    )
+        case when value is not null and year > baseline_year then value - baseline_value end
+            as change_since_baseline,
+        -- normal approximation: an interval's half-width over 1.96 is its standard error; a
+        -- value without an interval (a full count, a cost) is taken as exact
+        case when value is not null and year > baseline_year then 1.96 * sqrt(
+            power(coalesce((ci_high - ci_low) / (2 * 1.96), 0), 2)
+            + power(coalesce((baseline_ci_high - baseline_ci_low) / (2 * 1.96), 0), 2)
+        ) end as change_margin
+    from with_baseline
 
 ),
 
 final as (
 
     select
-        with_previous.indicator_id,
-        cast(with_previous.year as integer) as year,
-        with_previous.geo_level,
-        with_previous.geo_code,
+        changes.indicator_id,
+        cast(changes.year as integer) as year,
+        changes.geo_level,
+        changes.geo_code,
         geo_units.geo_name,
-        with_previous.sex,
-        with_previous.age_group,
-        with_previous.breakdown,
-        with_previous.numerator,
-        with_previous.denominator,
-        with_previous.value,
-        with_previous.ci_low,
-        with_previous.ci_high,
-        with_previous.suppressed,
-        with_previous.suppression_reason,
+        changes.sex,
+        changes.age_group,
+        changes.breakdown,
+        changes.numerator,
+        changes.denominator,
+        changes.value,
+        changes.ci_low,
+        changes.ci_high,
+        changes.suppressed,
+        changes.suppression_reason,
         case
             when value is null then 'no_target'
             when threshold is not null and direction = 'up'
                 then case when value > threshold then 'on_track' else 'off_track' end
             when threshold is not null and direction = 'down'
                 then case when value < threshold then 'on_track' else 'off_track' end
-            when direction in ('up', 'down') and previous_year = year - 1
-                and previous_value is not null
+            when direction in ('up', 'down') and change_since_baseline is not null
                 then case
-                    when (direction = 'up' and value > previous_value)
-                        or (direction = 'down' and value < previous_value) then 'on_track'
+                    when abs(change_since_baseline) <= change_margin then 'no_significant_change'
+                    when (direction = 'up') = (change_since_baseline > 0) then 'on_track'
                     else 'off_track'
                 end
             else 'no_target'
-        end as target_status
-    from with_previous
+        end as target_status,
+        case when changes.change_since_baseline is not null
+            then cast(changes.baseline_year as integer) end as baseline_year,
+        case when changes.change_since_baseline is not null then changes.baseline_value end
+            as baseline_value,
+        changes.change_since_baseline,
+        changes.change_since_baseline - changes.change_margin as change_ci_low,
+        changes.change_since_baseline + changes.change_margin as change_ci_high
+    from changes
     left join geo_units
-        on geo_units.geo_level = with_previous.geo_level
-        and geo_units.geo_code = with_previous.geo_code
+        on geo_units.geo_level = changes.geo_level
+        and geo_units.geo_code = changes.geo_code
 
 )
 
