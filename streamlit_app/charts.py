@@ -73,37 +73,68 @@ def trend(
     return alt.layer(*layers).properties(height=260)
 
 
-def comparison(rows: pd.DataFrame, unit: str, national: float | None, level_label: str) -> alt.LayerChart:
-    """Areas sorted by value, withheld ones grey at zero length with ':' in the tooltip, and the
-    national value as a rule."""
-    frame = rows[["geo_name", "value", "suppressed"]].copy()
-    frame["shown"] = frame["value"].where(~frame["suppressed"].fillna(False).astype(bool))
+# area against the country: colour and words (the tooltip), never colour alone
+VERSUS_COLOURS = {
+    "better": "#1a7f4b",
+    "similar": "#d9b44a",
+    "worse": "#b03a2e",
+    "higher": "#1f5fa8",
+    "lower": "#7fa7d6",
+    "plain": LINE_COLOUR,
+    "hidden": HIDDEN_COLOUR,
+}
+
+
+def comparison(
+    rows: pd.DataFrame, unit: str, national: float | None, level_label: str, versus: pd.Series
+) -> alt.LayerChart:
+    """Areas sorted by value with their 95 % intervals, coloured by how each compares with the
+    country (better / no significant difference / worse); withheld areas grey at zero length
+    with ':' in the tooltip; the national value as a rule."""
+    frame = rows[["geo_name", "value", "ci_low", "ci_high", "suppressed"]].copy()
+    hidden = frame["suppressed"].fillna(False).astype(bool)
+    frame["shown"] = frame["value"].where(~hidden)
     frame["label"] = [
-        fmt.SUPPRESSED if s else fmt.with_unit(v, unit)
-        for v, s in zip(frame["value"], frame["suppressed"].fillna(False), strict=True)
+        fmt.SUPPRESSED if s else fmt.with_unit(v, unit) for v, s in zip(frame["value"], hidden, strict=True)
+    ]
+    frame["interval"] = [
+        "" if s or pd.isna(lo) else f"{fmt.with_unit(lo, unit)} – {fmt.with_unit(hi, unit)}"
+        for lo, hi, s in zip(frame["ci_low"], frame["ci_high"], hidden, strict=True)
     ]
     frame["bar"] = frame["shown"].fillna(0.0)
-    frame["state"] = frame["shown"].notna().map({True: t("value"), False: t("hidden")})
+    frame["versus"] = [t(f"versus_{v}") for v in versus.loc[frame.index]]
+    domain = [t(f"versus_{v}") for v in VERSUS_COLOURS]
+    y = alt.Y("geo_name:N", sort=alt.EncodingSortField("bar", order="descending"), title=level_label)
     bars = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("geo_name:N", sort=alt.EncodingSortField("bar", order="descending"), title=level_label),
+            y=y,
             x=alt.X("bar:Q", title=fmt.unit_label(unit)),
             color=alt.Color(
-                "state:N",
-                scale=alt.Scale(domain=[t("value"), t("hidden")], range=[LINE_COLOUR, HIDDEN_COLOUR]),
-                legend=None,
+                "versus:N",
+                scale=alt.Scale(domain=domain, range=list(VERSUS_COLOURS.values())),
+                legend=alt.Legend(title=t("versus_title"), orient="bottom"),
             ),
-            tooltip=[alt.Tooltip("geo_name:N", title=level_label), alt.Tooltip("label:N", title=t("value"))],
+            tooltip=[
+                alt.Tooltip("geo_name:N", title=level_label),
+                alt.Tooltip("label:N", title=t("value")),
+                alt.Tooltip("interval:N", title=t("interval")),
+                alt.Tooltip("versus:N", title=t("versus_title")),
+            ],
         )
     )
-    layers = [bars]
+    whiskers = (
+        alt.Chart(frame[frame["shown"].notna() & frame["ci_low"].notna()])
+        .mark_rule(color="#333333")
+        .encode(y=y, x="ci_low:Q", x2="ci_high:Q")
+    )
+    layers = [bars, whiskers]
     if national is not None and pd.notna(national):
         layers.append(
-            alt.Chart(pd.DataFrame({"national": [national]}))
-            .mark_rule(color="#c0392b", strokeWidth=2)
-            .encode(x="national:Q", tooltip=[alt.Tooltip("national:Q", title=t("national"))])
+            alt.Chart(pd.DataFrame({"national": [national], "label": [fmt.with_unit(national, unit)]}))
+            .mark_rule(color="#000000", strokeWidth=2, strokeDash=[4, 3])
+            .encode(x="national:Q", tooltip=[alt.Tooltip("label:N", title=t("national"))])
         )
     # a step per area: a fixed pixel height squeezes the bands in Streamlit's renderer
     return alt.layer(*layers).properties(height=alt.Step(22))

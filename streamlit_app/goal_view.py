@@ -37,6 +37,16 @@ def _filters(pub, goal: int) -> dict:
     return {"rows": rows, "year": year, "level": level, "unit": unit, "unit_name": names.get(unit)}
 
 
+def indicator_year(rows: pd.DataFrame, page_year: int) -> int:
+    """The page's year where the indicator has it, else its latest year before it (a survey),
+    else its first after."""
+    years = sorted(int(y) for y in rows.year.unique())
+    if page_year in years or not years:
+        return page_year
+    before = [y for y in years if y < page_year]
+    return before[-1] if before else years[0]
+
+
 def _series(rows: pd.DataFrame, level: str, code: str, breakdown: str) -> pd.DataFrame:
     return rows[
         (rows.geo_level == level) & (rows.geo_code == code) & (rows.breakdown == breakdown)
@@ -85,33 +95,41 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
     # the chosen level, or the indicator's own first level when it is not published at it
     own_levels = [lv for lv in report_data.COMPARE_LEVELS if (rows.geo_level == lv).any()]
     level = f["level"] if f["level"] in own_levels else (own_levels[0] if own_levels else None)
-    compare = rows[(rows.geo_level == level) & (rows.year == f["year"]) & (rows.breakdown == breakdown)]
+    year = indicator_year(rows, f["year"])
+    compare = rows[(rows.geo_level == level) & (rows.year == year) & (rows.breakdown == breakdown)]
     with right:
         if level is None or compare.empty:
-            st.markdown(f"**{t('comparison', level=t(f['level']), year=f['year'])}**")
+            st.markdown(f"**{t('comparison', level=t(f['level']), year=year)}**")
             st.info(t("no_rows"))
         else:
-            st.markdown(f"**{t('comparison', level=t(level), year=f['year'])}**")
-            this_year = national[national.year == f["year"]]
-            national_value = this_year.value.iloc[0] if len(this_year) else None
-            charts.show(charts.comparison(compare, meta.unit, national_value, t(level)))
-            note = t("national_marked")
+            st.markdown(f"**{t('comparison', level=t(level), year=year)}**")
+            this_year = national[national.year == year]
+            comparable = meta.kind in report_data.COMPARABLE_KINDS and len(this_year)
+            national_value = this_year.value.iloc[0] if comparable else None
+            ranked, cut = report_data.ranking(compare, keep=f["unit"] or None)
+            versus = report_data.versus_country(ranked, national_value, meta.direction)
+            charts.show(charts.comparison(ranked, meta.unit, national_value, t(level), versus))
+            notes = [t("national_marked")] if comparable else []
             if level != f["level"]:
-                note = t("level_fallback", chosen=t(f["level"]), level=t(level)) + " " + note
-            st.caption(note)
+                notes.insert(0, t("level_fallback", chosen=t(f["level"]), level=t(level)))
+            if cut:
+                notes.append(t("ranking_cut", n=15, total=len(compare)))
+            if year != f["year"]:
+                notes.append(t("year_fallback", year=year))
+            st.caption(" ".join(notes))
             shown.append(compare)
     # the map: counties or municipalities as chosen, else the comparison level's areas
     map_level = (
         f["level"] if f["level"] in report_data.MAP_LEVELS and (rows.geo_level == f["level"]).any() else level
     )
-    mapped = rows[(rows.geo_level == map_level) & (rows.year == f["year"]) & (rows.breakdown == breakdown)]
+    mapped = rows[(rows.geo_level == map_level) & (rows.year == year) & (rows.breakdown == breakdown)]
     drawn = report_data.map_rows(mapped, map_level) if len(mapped) else None
     if drawn is not None:
-        st.markdown(f"**{t('map', level=t(map_level), year=f['year'])}**")
+        st.markdown(f"**{t('map', level=t(map_level), year=year)}**")
         charts.show(charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level)))
         st.caption(t("map_legend"))
         shown.append(mapped)
-    downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{f['year']}", catalog_text(meta, "name"))
+    downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{year}", catalog_text(meta, "name"))
 
 
 def render(goal: int) -> None:

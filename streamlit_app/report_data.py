@@ -43,6 +43,41 @@ def _query(path: str, sql: str, params: list | None = None) -> pd.DataFrame:
         return con.execute(sql, params or []).df()
 
 
+VERSUS = ("better", "similar", "worse", "higher", "lower", "plain", "hidden")
+# a count of a region is not comparable with the country's count: no line, no comparison
+COMPARABLE_KINDS = ("share", "rate", "mean", "median", "difference")
+
+
+def versus_country(rows: pd.DataFrame, national: float | None, direction: str | None) -> pd.Series:
+    """Each area against the country, the Folkehelsebarometer convention: significantly
+    better or worse when the area's 95 % interval lies wholly on one side of the national
+    value, else no significant difference. An area without an interval is compared by its
+    value. Without a direction in the catalog: higher or lower."""
+    hidden = rows["suppressed"].fillna(False).astype(bool) | rows["value"].isna()
+    if national is None or pd.isna(national):
+        return pd.Series(["plain"] * len(rows), index=rows.index).where(~hidden, "hidden")
+    low = rows["ci_low"].fillna(rows["value"])
+    high = rows["ci_high"].fillna(rows["value"])
+    above, below = low > national, high < national
+    if direction in ("up", "down"):
+        good, bad = (above, below) if direction == "up" else (below, above)
+        out = pd.Series("similar", index=rows.index).mask(good, "better").mask(bad, "worse")
+    else:
+        out = pd.Series("similar", index=rows.index).mask(above, "higher").mask(below, "lower")
+    return out.where(~hidden, "hidden")
+
+
+def ranking(rows: pd.DataFrame, keep: str | None = None, each_end: int = 15) -> tuple[pd.DataFrame, bool]:
+    """A long ranking as its top and bottom `each_end` areas by value (and the chosen area):
+    350 municipality bars make a page 15 000 px long. True when areas were left out."""
+    if len(rows) <= 3 * each_end:
+        return rows, False
+    ordered = rows.assign(_v=rows["value"]).sort_values("_v", ascending=False, na_position="last")
+    shown = ordered[ordered["_v"].notna()]
+    picked = pd.concat([shown.head(each_end), shown.tail(each_end), ordered[ordered.geo_code == keep]])
+    return picked[~picked.index.duplicated()].drop(columns="_v"), True
+
+
 def headline_breakdown(breakdowns) -> str:
     """The series a tile or chart shows: the total, or (census measures, function levels:
     indicators with categories only) the first category."""

@@ -90,7 +90,27 @@ TEXT = {
         "Indikatoren finnes ikke per {chosen}; vist per {level}.",
         "The indicator is not published by {chosen}; shown by {level}.",
     ),
-    "national_marked": ("Linjen er landstallet.", "The line is the national value."),
+    "national_marked": (
+        "Den stiplede linjen er landstallet; strekene er 95 % intervaller.",
+        "The dashed line is the national value; the whiskers are 95 % intervals.",
+    ),
+    "versus_title": ("Mot landet", "Against the country"),
+    "versus_better": ("sikkert bedre enn landet", "significantly better than the country"),
+    "versus_similar": ("ingen sikker forskjell", "no significant difference"),
+    "versus_worse": ("sikkert dårligere enn landet", "significantly worse than the country"),
+    "versus_higher": ("sikkert høyere enn landet", "significantly higher than the country"),
+    "versus_lower": ("sikkert lavere enn landet", "significantly lower than the country"),
+    "versus_plain": ("verdi", "value"),
+    "versus_hidden": ("skjult", "withheld"),
+    "interval": ("95 % intervall", "95 % interval"),
+    "ranking_cut": (
+        "Viser de {n} høyeste og de {n} laveste av {total} områder; velg et område for å se det.",
+        "Showing the {n} highest and the {n} lowest of {total} areas; choose an area to see it.",
+    ),
+    "year_fallback": (
+        "Siste år med tall for denne indikatoren: {year}.",
+        "Latest year with data for this indicator: {year}.",
+    ),
     "map": ("Kart etter {level}, {year}", "Map by {level}, {year}"),
     "map_legend": (
         "Grått: skjult av personvernhensyn (`:`). Lysegrått: ingen data. Grenser 2024, © Kartverket.",

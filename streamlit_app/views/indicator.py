@@ -91,10 +91,13 @@ if levels:
         (headline.geo_level == level) & (headline.year == year) & (headline.breakdown == breakdown)
     ]
     national_now = national[(national.year == year) & (national.breakdown == breakdown)].value
+    comparable = meta.kind in report_data.COMPARABLE_KINDS and len(national_now)
+    national_value = national_now.iloc[0] if comparable else None
     st.markdown(f"**{t('comparison', level=t(level), year=year)}**")
-    charts.show(
-        charts.comparison(compare, meta.unit, national_now.iloc[0] if len(national_now) else None, t(level))
-    )
+    versus = report_data.versus_country(compare, national_value, meta.direction)
+    charts.show(charts.comparison(compare, meta.unit, national_value, t(level), versus))
+    if comparable:
+        st.caption(t("national_marked"))
     shown.append(compare)
 downloads.buttons(pub, pd.concat(shown), indicator_id, catalog_text(meta, "name"))
 published_caption(pub)
