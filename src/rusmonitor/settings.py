@@ -64,11 +64,12 @@ def airflow_home() -> Path:
 
 
 def settle_seconds() -> float:
-    """A landing file is complete once nothing has written to it for this long. Publishers
-    copying straight into the landing folder leave a partial file behind for a while."""
-    return float(os.environ.get("RUSMONITOR_SETTLE_SECONDS", "2"))
+    """A landing file without a done-marker counts as complete once nothing has written to it
+    for this long (and its end is whole: delivery.py). A copy that pauses (a slow share, a
+    network hiccup) must not pass as finished, so this is longer than a pause is likely to be."""
+    return float(os.environ.get("RUSMONITOR_SETTLE_SECONDS", "10"))
 
 
 def settle_wait_seconds() -> float:
-    """How long a load waits for a file still being written before it defers it to a retry."""
-    return float(os.environ.get("RUSMONITOR_SETTLE_WAIT", "20"))
+    """How long a load waits for a file not complete yet before it leaves it for a retry."""
+    return float(os.environ.get("RUSMONITOR_SETTLE_WAIT", "30"))
