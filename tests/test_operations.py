@@ -294,3 +294,51 @@ def test_temporary_and_hidden_landing_names_are_never_read(npr_landing, tmp_path
         shutil.copy(source, source.with_name(name))
     names = sorted(p.name for p in landing_files("npr", landing))
     assert names == sorted(p.name for p in npr_landing.glob("npr/*/*.csv"))
+
+
+def test_a_second_pipeline_run_refuses_at_once_naming_the_first(tmp_path, caplog):
+    """Two real `rusmonitor pipeline` processes on one warehouse: the second refuses within two
+    seconds naming the first (pid, host, start); the first, killed with SIGKILL, leaves its note
+    behind, and the next run takes the lock over with a warning."""
+    import json
+    import socket
+
+    from rusmonitor.run_lock import pipeline_lock
+
+    data = tmp_path / "data"
+    generate([2014], 2016, data / "landing", sources=["kriminalomsorgen"])  # no sample to write
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}
+    env["RUSMONITOR_DATA"] = str(data)
+    lock = data / "warehouse" / "rusmonitor.duckdb.pipeline.lock"
+    command = [sys.executable, "-m", "rusmonitor.cli", "pipeline"]
+    first = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and lock.read_text(encoding="utf-8")):
+            assert first.poll() is None, first.stdout.read()
+            assert time.monotonic() < deadline, "the first run never took the lock"
+            time.sleep(0.05)
+        assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == first.pid
+
+        started = time.monotonic()
+        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        elapsed = time.monotonic() - started
+
+        assert second.returncode == 3, second.stderr
+        assert elapsed < 2, f"the second run took {elapsed:.1f} s to refuse"
+        assert f"pid {first.pid} on {socket.gethostname()}, started " in second.stderr
+        assert str(lock) in second.stderr
+        assert first.poll() is None  # the first run goes on
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+
+    assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == first.pid  # its note stays
+    with caplog.at_level("WARNING", logger="rusmonitor.run_lock"), pipeline_lock(lock) as me:
+        assert me["pid"] == os.getpid()
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "rusmonitor.run_lock"]
+    assert f"taking over the stale pipeline lock {lock} of pid {first.pid}" in warning
+    assert "no longer running" in warning
+    assert lock.read_text(encoding="utf-8") == ""  # released cleanly

@@ -20,6 +20,9 @@ MUNICIPALITY_CROSSWALK_SEED = DBT_PROJECT_DIR / "seeds" / "ref_municipality_cros
 COUNTY_VERSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "ref_county_versions.csv"
 POPULATION_BASE = PACKAGE_DIR / "reference" / "population_2023.csv.gz"
 
+# The sample extracts' seed (generate.py); here so the CLI can name it without importing pandas.
+DEFAULT_SEED = 2016
+
 # The Airflow pool every task that opens the warehouse runs in. One slot: DuckDB allows one
 # writing process per file, so ingest DAGs of different sources, the transform and publish
 # queue for it instead of failing on the file lock (under a scheduler; dag.test() runs tasks
@@ -61,6 +64,12 @@ def data_docs_index() -> Path:
 
 def airflow_home() -> Path:
     return _path("AIRFLOW_HOME", data_dir() / "airflow")
+
+
+def pipeline_lock_path() -> Path:
+    """The lock one `rusmonitor pipeline` run holds, beside the warehouse it writes."""
+    warehouse = warehouse_path()
+    return warehouse.with_name(warehouse.name + ".pipeline.lock")
 
 
 def settle_seconds() -> float:
