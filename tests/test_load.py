@@ -1,7 +1,9 @@
 """Raw loads against a real DuckDB file: contracts, idempotency, clear errors, nothing lost."""
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -460,3 +462,50 @@ def test_a_few_rows_of_another_year_are_quarantined(loaded):
     load_source("is_24_8", landing, warehouse)
     rows = [(r[2], r[3], r[4], r[5]) for r in _quarantine(warehouse)]
     assert (3, "aar", "2013", "not of the year of its period folder (2014)") in rows
+
+
+def _current_file(warehouse: Path, source: str, year: int) -> list[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return [
+            r[0]
+            for r in con.execute(
+                "SELECT source_file FROM raw._loads WHERE source = ? AND period LIKE ? ORDER BY 1",
+                [source, f"{source}/{year}:%"],
+            ).fetchall()
+        ]
+
+
+@pytest.mark.parametrize(
+    "older, newer",
+    [
+        # a name sort puts '-' before '.': the correction would lose to the original
+        ("is_24_8_arsverk_2014.csv", "is_24_8_arsverk_2014-korrigert.csv"),
+        ("is_24_8_arsverk_2014.csv", "is_24_8_arsverk_2014 KORRIGERTE.csv"),
+        # a name sort puts '_v10' before '_v9'
+        ("is_24_8_arsverk_2014_v9.csv", "is_24_8_arsverk_2014_v10.csv"),
+    ],
+)
+def test_the_current_file_of_a_period_is_chosen_by_rule_not_by_name(loaded, caplog, older, newer):
+    landing, warehouse = loaded
+    folder = landing / "is_24_8" / "2014"
+    original = folder / "is_24_8_arsverk_2014.csv"
+    lines = original.read_text(encoding="utf-8").splitlines()
+    if older != original.name:
+        original.rename(folder / older)
+    (folder / newer).write_text("\n".join(lines[:-6]) + "\n", encoding="utf-8")  # six rows withdrawn
+    old_time = time.time() - 3600  # the older file is older on disk too: the name decides
+    os.utime(folder / newer, (old_time, old_time))
+    os.utime(folder / older, (old_time + 60, old_time + 60))
+
+    with caplog.at_level("WARNING", logger="rusmonitor.load"):
+        load_source("is_24_8", landing, warehouse)
+
+    assert _current_file(warehouse, "is_24_8", 2014) == [f"is_24_8/2014/{newer}"]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT count(*) FROM raw.is_24_8_fte WHERE aar = 2014").fetchall()[0][0]
+    assert rows == len(lines) - 1 - 6
+    superseded = [r.getMessage() for r in caplog.records if "superseded" in r.getMessage()]
+    assert superseded == [
+        f"[is_24_8] is_24_8/2014/{older} is superseded by is_24_8/2014/{newer} "
+        f"({'a correction' if 'orr' in newer.lower() else 'version 10 after 9'}): not loaded"
+    ]

@@ -3,12 +3,13 @@
 Each file is read as text, checked against its contract (contracts.py) and only then written, in
 one transaction, with load metadata on every row (_load_id, _source_file, _content_hash,
 _row_number). A file already loaded with the same content is skipped, so reruns change nothing; a
-file whose content changed, or a later file of the same kind in the period's folder (a
-resubmission), replaces exactly that period, and only with rows of that period's year. Records
-that break the contract go to raw._quarantine with file, row (and sheet cell), column, reason
-and the whole record: one record per value, so a bad cell of a wide sheet row sets aside that
-cell's record and not its neighbours. A file wrong as a whole is rejected with an error naming
-the file, the row and the column, and nothing in the warehouse changes.
+file whose content changed, or a resubmission of the same kind in the period's folder (a
+correction or a higher version, versions.py), replaces exactly that period, and only with rows
+of that period's year. Records that break the contract go to raw._quarantine with file, row (and
+sheet cell), column, reason and the whole record: one record per value, so a bad cell of a wide
+sheet row sets aside that cell's record and not its neighbours. A file wrong as a whole is
+rejected with an error naming the file, the row and the column, and nothing in the warehouse
+changes.
 
 Only delivered files are read (delivery.py: a done-marker, or settled with a whole end); the
 others are left for a retry: the rest load, then FilesStillBeingWritten (a transient error, so
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from rusmonitor import catalog, delivery, quality, quality_store
+from rusmonitor import catalog, delivery, quality, quality_store, versions
 from rusmonitor.contracts import (
     BRUKERPLAN_USERS,
     CONTRACTS,
@@ -584,6 +585,10 @@ def check_period(
     )
     others = sum(n for y, n in years.items() if y != period_year)
     if others > max(MAX_BAD_ROWS_ANYWAY, MAX_BAD_SHARE * len(inc.frame)):
+        # for the record (and the report's quality status): the GX check that says so
+        year_sql = period_year_of(inc.contract)
+        result = quality.check_period_folder(con, inc.contract, view, year_sql, period_year)
+        quality_store.record([result], "raw", context=file, con=con)
         found = ", ".join(f"{y} ({n} rows)" for y, n in years.items())
         raise LoadError(
             file,
@@ -870,17 +875,24 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
     files = landing_files(source, landing)
     if not files:
         raise FileNotFoundError(f"no landing files for {source!r} under {landing / source}")
-    # One file per period folder is current: the last by name. A later file in the same folder
-    # (say npr_tsb_episoder_2019_korrigert.csv) is a resubmission that replaces the period.
+    # One file per period folder and kind is current, by versions.py's rule (a correction, then
+    # the highest version number, then the newest); it replaces the period.
     periods: dict[tuple[Path, str], list[Path]] = {}
     for path in files:
         periods.setdefault((path.parent, file_kind(source, path)), []).append(path)
     current = []
-    for _, versions in sorted(periods.items()):
-        versions.sort(key=lambda p: p.name)
-        for old in versions[:-1]:
-            log.info("[%s] %s is superseded by %s", source, relative_name(old, landing), versions[-1].name)
-        current.append(versions[-1])
+    for _, candidates in sorted(periods.items()):
+        newest = versions.current(candidates)
+        for old in candidates:
+            if old != newest:
+                log.warning(
+                    "[%s] %s is superseded by %s (%s): not loaded",
+                    source,
+                    relative_name(old, landing),
+                    relative_name(newest, landing),
+                    versions.why_newer(newest, old),
+                )
+        current.append(newest)
     files, pending = delivery.wait_for_delivery(current)
     unsettled = {relative_name(p, landing): why for p, why in pending.items()}
     for name, why in unsettled.items():
