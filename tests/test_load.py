@@ -509,3 +509,57 @@ def test_the_current_file_of_a_period_is_chosen_by_rule_not_by_name(loaded, capl
         f"[is_24_8] is_24_8/2014/{older} is superseded by is_24_8/2014/{newer} "
         f"({'a correction' if 'orr' in newer.lower() else 'version 10 after 9'}): not loaded"
     ]
+
+
+def test_what_no_source_loads_and_what_is_gone_is_said_once(loaded, caplog):
+    from rusmonitor import landing_survey
+    from rusmonitor.load import connect
+
+    landing, warehouse = loaded
+    episodes = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    (landing / "NPR" / "2014").mkdir(parents=True)  # a source id in the wrong case
+    shutil.copy(episodes, landing / "NPR" / "2014" / episodes.name)
+    (landing / "lar").mkdir()  # a source the pipeline does not have
+    shutil.copy(episodes, landing / "npr" / episodes.name)  # no year folder
+    shutil.copy(episodes, landing / "npr" / "2014" / "npr_tsb_episoder_2014_ny.CSV")
+    (landing / "npr" / "siste").mkdir()  # not a year
+    (landing / "ssb_population" / "2014" / "07459.csv").write_text("region;tid\n", encoding="utf-8")
+    (landing / "is_24_8" / "2014" / "mappe.csv").mkdir()  # a folder named like a file
+    (landing / "npr" / "2014" / ".npr_tsb_episoder_2014.csv.part").write_text("", encoding="utf-8")
+    (landing / "kriminalomsorgen" / "2013" / "kriminalomsorgen_2013.csv").unlink()  # deleted
+
+    with caplog.at_level("WARNING", logger="rusmonitor.landing_survey"), connect(warehouse) as con:
+        found = landing_survey.report(con, landing)
+
+    assert found["unclaimed"] == [
+        "NPR/",
+        "is_24_8/2014/mappe.csv/",
+        "lar/",
+        "npr/2014/npr_tsb_episoder_2014_ny.CSV",
+        "npr/npr_tsb_episoder_2014.csv",
+        "npr/siste/",
+        "ssb_population/2014/07459.csv",
+    ]
+    assert found["gone"] == ["kriminalomsorgen/2013/kriminalomsorgen_2013.csv"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "rusmonitor.landing_survey"]
+    assert len(warnings) == 2
+    assert warnings[0].startswith("7 landing entries under ") and "npr/siste/" in warnings[0]
+    assert "kriminalomsorgen/2013/kriminalomsorgen_2013.csv" in warnings[1]
+    assert all(len(w) < 500 for w in warnings)
+    # the folder named like a file is not read as one
+    assert "mappe.csv" not in {p.name for p in landing_files("is_24_8", landing)}
+
+
+def test_a_huge_bad_value_is_quoted_short_and_kept_whole_in_its_record(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    huge = "9" * 50 + "x" * 200_000
+    _rewrite(path, 4, "arsverk", huge)
+    (result, *_) = [r for r in load_source("is_24_8", landing, warehouse) if r.status == "replaced"]
+    (error,) = result.quarantined
+    assert len(str(error)) < 500
+    assert str(error).startswith("is_24_8/2014/is_24_8_arsverk_2014.csv: line 4, column 'arsverk': not a ")
+    assert "(200050 characters)" in str(error)
+    ((_, _, line, _, value, _, record),) = _quarantine(warehouse)
+    assert line == 4 and len(value) < 500
+    assert json.loads(record)["arsverk"] == huge  # nothing of it lost

@@ -81,6 +81,13 @@ def shown(value: str | None, limit: int = MAX_VALUE_SHOWN) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(value or '')} characters)"
 
 
+MAX_LINE = 480  # characters of one message line
+
+
+def _capped(line: str) -> str:
+    return line if len(line) <= MAX_LINE else f"{line[: MAX_LINE - 30]}… ({len(line)} characters)"
+
+
 @dataclass(frozen=True)
 class RowError:
     file: str
@@ -108,7 +115,8 @@ class LoadError(Exception):
         self.file = file
         self.errors = errors or []
         self.total = total if total is not None else len(self.errors)
-        lines = [message] + [f"  {e}" for e in self.errors]
+        # each line readable: a parser's or GX's text can quote a whole (50 MB) line
+        lines = [_capped(line) for line in message.split("\n")] + [f"  {e}" for e in self.errors]
         if self.total > len(self.errors):
             lines.append(f"  ... and {self.total - len(self.errors)} more")
         super().__init__("\n".join(lines))
@@ -410,8 +418,9 @@ def file_kind(source: str, path: Path) -> str:
 def landing_files(source: str, landing: Path) -> list[Path]:
     kinds = [p for p, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
     found = {f for kind in kinds for f in (landing / source).glob(f"*/{kind}")}
-    # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename)
-    return sorted(f for f in found if not f.name.startswith((".", "~")))
+    # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename); a
+    # folder named *.csv or a dangling link is no file (landing_survey lists them)
+    return sorted(f for f in found if not f.name.startswith((".", "~")) and f.is_file())
 
 
 class FilesStillBeingWritten(RuntimeError):
@@ -824,7 +833,8 @@ def _write_rows(
                     e.row,
                     e.where,
                     e.column,
-                    e.value,
+                    # the value as far as it reads; the whole record keeps it all
+                    e.value if e.value is None or len(e.value) <= MAX_LINE else _capped(e.value),
                     e.reason,
                     records.get(e.record),
                     e.cell,
