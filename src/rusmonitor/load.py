@@ -197,8 +197,9 @@ def _check_header(
     errors += [RowError(str(path), row, c, None, "column not in the contract", where=where) for c in extra]
     raise LoadError(
         str(path),
-        f"{path}: the header does not match the contract for "
-        f"raw.{contract.table}: expected {expected}.{hint}",
+        # the hint first: a capped line keeps it
+        f"{path}: the header does not match the contract for raw.{contract.table}.{hint} "
+        f"Expected: {expected}",
         errors[:MAX_REPORTED_ERRORS],
         len(errors),
     )
