@@ -563,3 +563,26 @@ def test_a_huge_bad_value_is_quoted_short_and_kept_whole_in_its_record(loaded):
     ((_, _, line, _, value, _, record),) = _quarantine(warehouse)
     assert line == 4 and len(value) < 500
     assert json.loads(record)["arsverk"] == huge  # nothing of it lost
+
+
+@pytest.mark.parametrize("missing", [1, 3])
+def test_a_line_short_of_fields_is_quarantined_not_loaded_with_nulls(loaded, missing):
+    """Brukerplan's last columns may be blank; a line that lacks them is not the same thing."""
+    landing, warehouse = loaded
+    path = landing / "brukerplan" / "2014" / "brukerplan_kartlegging_2014.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    width = len(lines[0].split(";"))
+    lines[4] = ";".join(lines[4].split(";")[:-missing])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_source("brukerplan", landing, warehouse)
+    rows = [(r[2], r[5]) for r in _quarantine(warehouse)]
+    assert rows == [(5, f"the line has {width - missing} of the header's {width} fields")]
+
+
+def test_lines_after_a_quoted_field_over_two_lines_are_named_by_their_physical_line(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    _rewrite(path, 3, "kommunenavn", '"Nord-\nAurdal"')  # one record over lines 3 and 4
+    _rewrite(path, 9, "arsverk", "mange")  # the record that starts on line 9
+    load_source("is_24_8", landing, warehouse)
+    assert [(r[2], r[3]) for r in _quarantine(warehouse)] == [(9, "arsverk")]

@@ -19,6 +19,7 @@ never read.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import fnmatch
 import json
@@ -122,6 +123,7 @@ class LoadError(Exception):
         super().__init__("\n".join(lines))
 
 
+SHORT_BY = "_short_by"  # how many fields a CSV line lacks against its header
 RECORD = "_record"  # which record of the file: what a quarantine sets aside, one per value
 LETTER = "_letter"  # the spreadsheet column of a record's value (unpivoted sheets)
 
@@ -178,8 +180,30 @@ def _read_csv(path: Path, contract: Contract) -> Incoming:
     if df.empty:
         raise LoadError(str(path), f"{path}: the file has a header but no data rows")
     df = df.replace({"": None})
-    df[ROW] = np.arange(2, len(df) + 2)  # line numbers: the header is line 1
+    starts, widths = _physical_lines(path)
+    if len(starts) == len(df):
+        df[ROW] = starts  # where each record starts, a quoted field over several lines counted
+        df[SHORT_BY] = np.maximum(0, len(df.columns) - 1 - np.asarray(widths))
+    else:  # the two readers disagree on the records: fall back to one line per record
+        df[ROW] = np.arange(2, len(df) + 2)  # line numbers: the header is line 1
     return Incoming(contract, df, where="line")
+
+
+def _physical_lines(path: Path) -> tuple[list[int], list[int]]:
+    """The line each record starts on and its number of fields. pandas pads a short line with
+    empty fields; a line that lacks fields is not one with blank fields, so they are counted."""
+    starts, widths = [], []
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # pandas reads long fields too
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=";")
+        next(reader, None)  # the header
+        start = reader.line_num + 1
+        for record in reader:
+            if record:  # pandas skips blank lines
+                starts.append(start)
+                widths.append(len(record))
+            start = reader.line_num + 1
+    return starts, widths
 
 
 def _check_header(
@@ -569,6 +593,13 @@ def _violations_sql(inc: Incoming, view: str, period_year: int | None = None) ->
                 f"SELECT {RECORD} AS record, {ROW} AS row, '{c.name}' AS col, "
                 f"CAST(\"{c.name}\" AS VARCHAR) AS value, '{r}' AS reason FROM {view} WHERE {cond}"
             )
+    if SHORT_BY in inc.frame.columns:  # its fields may be shifted: set the whole record aside
+        n = len(inc.contract.columns)
+        parts.append(
+            f"SELECT {RECORD} AS record, {ROW} AS row, '{inc.contract.columns[-1].name}' AS col, "
+            f"NULL AS value, 'the line has ' || ({n} - {SHORT_BY}) || ' of the header''s {n} fields' "
+            f"AS reason FROM {view} WHERE {SHORT_BY} > 0"
+        )
     # every record of a duplicated key is set aside: which of them is right cannot be told
     key = ", ".join(f'"{k}"' for k in inc.contract.key)
     parts.append(
