@@ -22,6 +22,9 @@ SESSION_ROOT = Path(os.environ.get("RUSMONITOR_TEST_ROOT") or tempfile.mkdtemp(p
 os.environ["RUSMONITOR_DATA"] = str(SESSION_ROOT / "data")
 os.environ["AIRFLOW_HOME"] = str(SESSION_ROOT / "airflow")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+# Tests rewrite landing files and load them at once: a short settle time (the default is 10 s);
+# the tests of delivery.py's rule set their own.
+os.environ.setdefault("RUSMONITOR_SETTLE_SECONDS", "1")
 
 from rusmonitor import orchestrate  # noqa: E402  (after the environment above)
 from rusmonitor.generate import DEFAULT_SEED, generate  # noqa: E402

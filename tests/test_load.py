@@ -1,6 +1,9 @@
 """Raw loads against a real DuckDB file: contracts, idempotency, clear errors, nothing lost."""
 
+import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -252,8 +255,8 @@ def test_samdata_sheet_errors_name_the_sheet_and_row(loaded, tmp_path):
     results = load_source("samdata", landing, warehouse)
     errors = [e for r in results for e in r.quarantined]
     assert [str(e) for e in errors] == [
-        "samdata/2014/samdata_spesialisthelsetjenesten_2014.xlsx: sheet 'TSB aktivitet' row 7, "
-        "column 'oppholdsdogn': not an integer (value 'mange')"
+        "samdata/2014/samdata_spesialisthelsetjenesten_2014.xlsx: sheet 'TSB aktivitet' row 7 "
+        "(cell D7), column 'oppholdsdogn': not an integer (value 'mange')"
     ]
 
 
@@ -323,11 +326,263 @@ def test_keys_delivered_again_in_another_period_stop_the_load(loaded):
 
     landing, warehouse = loaded
     (landing / "npr" / "2015").mkdir()
-    lines = (landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv").read_text(encoding="utf-8").splitlines()
+    frame = pd.read_csv(
+        landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv", sep=";", dtype=str, keep_default_na=False
+    )
+    # dated 2015, so its rows are of its folder's year (else the period check rejects it first)
+    frame["behandling_start"] = frame.behandling_start.str.replace("2014-", "2015-", n=1)
     # all but the last row: a file of its own (another load id) whose keys were all loaded before
     again = landing / "npr" / "2015" / "npr_tsb_episoder_2015.csv"
-    again.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    frame.iloc[:-1].to_csv(again, sep=";", index=False)
     before = table_fingerprints(warehouse)
     with pytest.raises(QualityGateFailed, match="expect_column_values_to_be_unique"):
         load_source("npr", landing, warehouse)
     assert table_fingerprints(warehouse) == before
+
+
+def _samdata_costs(warehouse: Path, year: int) -> dict[tuple[str, str], float]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "SELECT helseforetak, sektor, driftskostnader_mnok FROM raw.samdata_operating_costs "
+            "WHERE aar = ?",
+            [year],
+        ).fetchall()
+    return {(hf, sector): float(cost) for hf, sector, cost in rows}
+
+
+def test_one_bad_samdata_cost_cell_sets_aside_only_that_cells_record(loaded):
+    """Costs come one column per sector: a cost stored as text in one cell quarantines that
+    trust's record of that sector, and its three other sectors in the same sheet row load."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    landing, warehouse = loaded
+    path = landing / "samdata" / "2014" / "samdata_spesialisthelsetjenesten_2014.xlsx"
+    before = _samdata_costs(warehouse, 2014)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Driftskostnader"]
+    header = [c.value for c in sheet[3]]
+    row, column = 6, header.index("PHV voksne") + 1
+    trust = sheet.cell(row, header.index("Helseforetak") + 1).value
+    sheet.cell(row, column).value = "2 803,3"  # text in a cell the publisher keeps numeric
+    book.save(path)
+
+    results = load_source("samdata", landing, warehouse)
+
+    after = _samdata_costs(warehouse, 2014)
+    assert len(before) == 76 and len(after) == 75
+    assert after == {k: v for k, v in before.items() if k != (trust, "PHV voksne")}
+    errors = [e for r in results for e in r.quarantined]
+    cell = f"{get_column_letter(column)}{row}"
+    assert [str(e) for e in errors] == [
+        f"samdata/2014/samdata_spesialisthelsetjenesten_2014.xlsx: sheet 'Driftskostnader' row {row} "
+        f"(cell {cell}), column 'driftskostnader_mnok': not a decimal(12,1) (value '2 803,3')"
+    ]
+    ((file, location, row_number, column_name, value, _, record),) = _quarantine(warehouse)
+    assert (file, location, row_number, column_name, value) == (
+        "samdata/2014/samdata_spesialisthelsetjenesten_2014.xlsx",
+        "sheet 'Driftskostnader' row",
+        row,
+        "driftskostnader_mnok",
+        "2 803,3",
+    )
+    kept = json.loads(record)  # the bad cell's own record, not a neighbour's
+    assert (kept["helseforetak"], kept["sektor"], kept["driftskostnader_mnok"]) == (
+        trust,
+        "PHV voksne",
+        "2 803,3",
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (cell_of_record,) = con.execute("SELECT cell FROM raw._quarantine").fetchall()[0]
+    assert cell_of_record == cell
+
+
+@pytest.mark.parametrize(
+    "written, stored, reason",
+    [
+        ("1 234,5", 1234.5, None),  # thousands grouped by a space
+        ("1\u00a0234,5", 1234.5, None),  # ... or a no-break space, as spreadsheets export
+        ("1\u202f234,5", 1234.5, None),  # ... or a narrow no-break space
+        ("15,2", 15.2, None),
+        ("1.234", None, "ambiguous number: a '.' in a file whose decimal separator is ','"),
+        ("15,26", None, "more than 1 decimal(s): it would be rounded"),
+        ("12 34,5", None, "not a decimal(10,1) with a decimal comma"),
+    ],
+)
+def test_numbers_are_read_as_the_publisher_writes_them(loaded, written, stored, reason):
+    """IS-24/8 writes a decimal comma: a '.' could be a thousands separator or a decimal point,
+    so it is quarantined, never guessed; more decimals than the contract keeps are not rounded."""
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    _rewrite(path, 11, "arsverk", written)
+    load_source("is_24_8", landing, warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = con.execute(
+            "SELECT arsverk FROM raw.is_24_8_fte WHERE _source_file = ? AND _row_number = 11",
+            ["is_24_8/2014/is_24_8_arsverk_2014.csv"],
+        ).fetchall()
+    quarantined = _quarantine(warehouse)
+    if reason is None:
+        assert [float(v) for (v,) in found] == [stored] and quarantined == []
+    else:
+        assert found == []
+        ((_, _, line, column, value, why, _),) = quarantined
+        assert (line, column, value) == (11, "arsverk", written)
+        assert why.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    "source, kind",
+    [("is_24_8", "is_24_8_arsverk_{}.csv"), ("npr", "npr_avrusning_{}.csv")],
+)
+def test_a_file_whose_years_disagree_with_its_period_folder_is_rejected(loaded, tmp_path, source, kind):
+    """A 2015 extract placed in the 2013 folder as a 'correction' would replace 2013 with 2015:
+    it is rejected, naming the file, the years in it and the folder, and 2013 stays."""
+    landing, warehouse = loaded
+    elsewhere = tmp_path / "elsewhere"
+    generate([2015], 2016, elsewhere, sources=[source])
+    misplaced = landing / source / "2013" / kind.format("2013_korrigert")
+    shutil.copy(elsewhere / source / "2015" / kind.format(2015), misplaced)
+    before = table_fingerprints(warehouse)
+
+    with pytest.raises(LoadError) as err:
+        load_source(source, landing, warehouse)
+
+    message = str(err.value)
+    assert message.startswith(f"{source}/2013/{misplaced.name}: its rows are of 2015 (")
+    assert "but the file is in the period folder 2013: not loaded, period 2013 is unchanged" in message
+    assert len(message) < 500
+    assert table_fingerprints(warehouse) == before
+
+
+def test_a_few_rows_of_another_year_are_quarantined(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    _rewrite(path, 3, "aar", "2013")
+    load_source("is_24_8", landing, warehouse)
+    rows = [(r[2], r[3], r[4], r[5]) for r in _quarantine(warehouse)]
+    assert (3, "aar", "2013", "not of the year of its period folder (2014)") in rows
+
+
+def _current_file(warehouse: Path, source: str, year: int) -> list[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return [
+            r[0]
+            for r in con.execute(
+                "SELECT source_file FROM raw._loads WHERE source = ? AND period LIKE ? ORDER BY 1",
+                [source, f"{source}/{year}:%"],
+            ).fetchall()
+        ]
+
+
+@pytest.mark.parametrize(
+    "older, newer",
+    [
+        # a name sort puts '-' before '.': the correction would lose to the original
+        ("is_24_8_arsverk_2014.csv", "is_24_8_arsverk_2014-korrigert.csv"),
+        ("is_24_8_arsverk_2014.csv", "is_24_8_arsverk_2014 KORRIGERTE.csv"),
+        # a name sort puts '_v10' before '_v9'
+        ("is_24_8_arsverk_2014_v9.csv", "is_24_8_arsverk_2014_v10.csv"),
+    ],
+)
+def test_the_current_file_of_a_period_is_chosen_by_rule_not_by_name(loaded, caplog, older, newer):
+    landing, warehouse = loaded
+    folder = landing / "is_24_8" / "2014"
+    original = folder / "is_24_8_arsverk_2014.csv"
+    lines = original.read_text(encoding="utf-8").splitlines()
+    if older != original.name:
+        original.rename(folder / older)
+    (folder / newer).write_text("\n".join(lines[:-6]) + "\n", encoding="utf-8")  # six rows withdrawn
+    old_time = time.time() - 3600  # the older file is older on disk too: the name decides
+    os.utime(folder / newer, (old_time, old_time))
+    os.utime(folder / older, (old_time + 60, old_time + 60))
+
+    with caplog.at_level("WARNING", logger="rusmonitor.load"):
+        load_source("is_24_8", landing, warehouse)
+
+    assert _current_file(warehouse, "is_24_8", 2014) == [f"is_24_8/2014/{newer}"]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT count(*) FROM raw.is_24_8_fte WHERE aar = 2014").fetchall()[0][0]
+    assert rows == len(lines) - 1 - 6
+    superseded = [r.getMessage() for r in caplog.records if "superseded" in r.getMessage()]
+    assert superseded == [
+        f"[is_24_8] is_24_8/2014/{older} is superseded by is_24_8/2014/{newer} "
+        f"({'a correction' if 'orr' in newer.lower() else 'version 10 after 9'}): not loaded"
+    ]
+
+
+def test_what_no_source_loads_and_what_is_gone_is_said_once(loaded, caplog):
+    from rusmonitor import landing_survey
+    from rusmonitor.load import connect
+
+    landing, warehouse = loaded
+    episodes = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    (landing / "NPR" / "2014").mkdir(parents=True)  # a source id in the wrong case
+    shutil.copy(episodes, landing / "NPR" / "2014" / episodes.name)
+    (landing / "lar").mkdir()  # a source the pipeline does not have
+    shutil.copy(episodes, landing / "npr" / episodes.name)  # no year folder
+    shutil.copy(episodes, landing / "npr" / "2014" / "npr_tsb_episoder_2014_ny.CSV")
+    (landing / "npr" / "siste").mkdir()  # not a year
+    (landing / "ssb_population" / "2014" / "07459.csv").write_text("region;tid\n", encoding="utf-8")
+    (landing / "is_24_8" / "2014" / "mappe.csv").mkdir()  # a folder named like a file
+    (landing / "npr" / "2014" / ".npr_tsb_episoder_2014.csv.part").write_text("", encoding="utf-8")
+    (landing / "kriminalomsorgen" / "2013" / "kriminalomsorgen_2013.csv").unlink()  # deleted
+
+    with caplog.at_level("WARNING", logger="rusmonitor.landing_survey"), connect(warehouse) as con:
+        found = landing_survey.report(con, landing)
+
+    assert found["unclaimed"] == [
+        "NPR/",
+        "is_24_8/2014/mappe.csv/",
+        "lar/",
+        "npr/2014/npr_tsb_episoder_2014_ny.CSV",
+        "npr/npr_tsb_episoder_2014.csv",
+        "npr/siste/",
+        "ssb_population/2014/07459.csv",
+    ]
+    assert found["gone"] == ["kriminalomsorgen/2013/kriminalomsorgen_2013.csv"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "rusmonitor.landing_survey"]
+    assert len(warnings) == 2
+    assert warnings[0].startswith("7 landing entries under ") and "npr/siste/" in warnings[0]
+    assert "kriminalomsorgen/2013/kriminalomsorgen_2013.csv" in warnings[1]
+    assert all(len(w) < 500 for w in warnings)
+    # the folder named like a file is not read as one
+    assert "mappe.csv" not in {p.name for p in landing_files("is_24_8", landing)}
+
+
+def test_a_huge_bad_value_is_quoted_short_and_kept_whole_in_its_record(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    huge = "9" * 50 + "x" * 200_000
+    _rewrite(path, 4, "arsverk", huge)
+    (result, *_) = [r for r in load_source("is_24_8", landing, warehouse) if r.status == "replaced"]
+    (error,) = result.quarantined
+    assert len(str(error)) < 500
+    assert str(error).startswith("is_24_8/2014/is_24_8_arsverk_2014.csv: line 4, column 'arsverk': not a ")
+    assert "(200050 characters)" in str(error)
+    ((_, _, line, _, value, _, record),) = _quarantine(warehouse)
+    assert line == 4 and len(value) < 500
+    assert json.loads(record)["arsverk"] == huge  # nothing of it lost
+
+
+@pytest.mark.parametrize("missing", [1, 3])
+def test_a_line_short_of_fields_is_quarantined_not_loaded_with_nulls(loaded, missing):
+    """Brukerplan's last columns may be blank; a line that lacks them is not the same thing."""
+    landing, warehouse = loaded
+    path = landing / "brukerplan" / "2014" / "brukerplan_kartlegging_2014.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    width = len(lines[0].split(";"))
+    lines[4] = ";".join(lines[4].split(";")[:-missing])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_source("brukerplan", landing, warehouse)
+    rows = [(r[2], r[5]) for r in _quarantine(warehouse)]
+    assert rows == [(5, f"the line has {width - missing} of the header's {width} fields")]
+
+
+def test_lines_after_a_quoted_field_over_two_lines_are_named_by_their_physical_line(loaded):
+    landing, warehouse = loaded
+    path = landing / "is_24_8" / "2014" / "is_24_8_arsverk_2014.csv"
+    _rewrite(path, 3, "kommunenavn", '"Nord-\nAurdal"')  # one record over lines 3 and 4
+    _rewrite(path, 9, "arsverk", "mange")  # the record that starts on line 9
+    load_source("is_24_8", landing, warehouse)
+    assert [(r[2], r[3]) for r in _quarantine(warehouse)] == [(9, "arsverk")]

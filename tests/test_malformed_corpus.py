@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import table_fingerprints
-from rusmonitor.load import LoadError, load_source
+from rusmonitor.load import FilesStillBeingWritten, LoadError, load_source
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 CASES = list(csv.DictReader((CORPUS / "MANIFEST.csv").open(encoding="utf-8")))
@@ -17,7 +17,7 @@ CASES = list(csv.DictReader((CORPUS / "MANIFEST.csv").open(encoding="utf-8")))
 
 def test_the_corpus_is_large_enough():
     assert len(CASES) >= 20
-    assert {c["expect"] for c in CASES} == {"reject", "quarantine"}
+    assert {c["expect"] for c in CASES} == {"reject", "quarantine", "incomplete"}
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def base_warehouse(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
-def test_malformed_file(case, base_warehouse, tmp_path):
+def test_malformed_file(case, base_warehouse, tmp_path, monkeypatch):
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(base_warehouse, warehouse)
     landing = tmp_path / "landing"
@@ -40,6 +40,16 @@ def test_malformed_file(case, base_warehouse, tmp_path):
     target.parent.mkdir(parents=True)
     shutil.copy(CORPUS / "malformed" / case["file"], target)
     before = table_fingerprints(warehouse)
+
+    if case["expect"] == "incomplete":  # cut off: left for a later try, not rejected as bad data
+        monkeypatch.setenv("RUSMONITOR_SETTLE_WAIT", "2")
+        with pytest.raises(FilesStillBeingWritten) as err:
+            load_source(case["source"], landing, warehouse)
+        name = f"{case['source']}/2014/{case['file']}"
+        assert err.value.files == [name]
+        assert case["message"] in err.value.reasons[name]
+        assert table_fingerprints(warehouse) == before  # not loaded, nothing quarantined
+        return
 
     if case["expect"] == "reject":
         with pytest.raises(LoadError) as err:

@@ -214,6 +214,77 @@ def test_a_landing_file_still_being_written_is_left_for_a_retry(
     assert raw_state(warehouse) == clean_npr_load
 
 
+def _paused_copy(path: Path, content: bytes, upto: int) -> None:
+    """A publisher's copy that stopped after `upto` bytes a while ago (a stalled share): the
+    part on disk has not changed for a minute, longer than any settle time."""
+    path.write_bytes(content[:upto])
+    old = time.time() - 60
+    os.utime(path, (old, old))
+
+
+def test_a_copy_paused_mid_line_is_not_loaded_until_it_is_complete(
+    npr_landing, clean_npr_load, tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setenv("RUSMONITOR_SETTLE_WAIT", "0")
+    landing = shutil.copytree(npr_landing, tmp_path / "landing")
+    warehouse = tmp_path / "wh.duckdb"
+    paused = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    content = paused.read_bytes()
+    half = len(content) // 2
+    cut = half if content[half - 1 : half] != b"\n" else half + 1  # stops inside a line
+    _paused_copy(paused, content, cut)
+
+    with caplog.at_level("WARNING", logger="rusmonitor.load"):
+        with pytest.raises(FilesStillBeingWritten) as deferred:
+            load_source("npr", landing, warehouse)
+
+    name = "npr/2014/npr_tsb_episoder_2014.csv"
+    assert deferred.value.files == [name]
+    assert "no newline at the end" in deferred.value.reasons[name]
+    assert any(name in r.getMessage() and "not complete yet" in r.getMessage() for r in caplog.records)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loaded = [r[0] for r in con.execute("SELECT source_file FROM raw._loads ORDER BY 1").fetchall()]
+        partial = con.execute(
+            "SELECT count(*) FROM raw.npr_tsb_episodes WHERE _source_file = ?", [name]
+        ).fetchall()[0][0]
+        quarantined = con.execute("SELECT count(*) FROM raw._quarantine").fetchall()[0][0]
+    assert len(loaded) == 3 and partial == 0 and quarantined == 0
+
+    paused.write_bytes(content)  # the copy resumes and finishes
+    time.sleep(1.1)  # the conftest's settle time
+    load_source("npr", landing, warehouse)
+    assert raw_state(warehouse) == clean_npr_load
+
+
+def test_a_done_marker_decides_when_a_file_is_complete(npr_landing, clean_npr_load, tmp_path, monkeypatch):
+    """Cut at a line end, a paused copy looks whole; its done-marker, written first by the
+    publisher with the full size and checksum, says it is not. Once the bytes match, the file
+    loads at once, without waiting out a settle time."""
+    from rusmonitor.delivery import write_marker
+
+    monkeypatch.setenv("RUSMONITOR_SETTLE_WAIT", "0")
+    landing = shutil.copytree(npr_landing, tmp_path / "landing")
+    warehouse = tmp_path / "wh.duckdb"
+    paused = landing / "npr" / "2014" / "npr_tsb_episoder_2014.csv"
+    content = paused.read_bytes()
+    write_marker(paused)
+    cut = content.rindex(b"\n", 0, len(content) // 2) + 1  # the part on disk ends a line
+    _paused_copy(paused, content, cut)
+
+    with pytest.raises(FilesStillBeingWritten) as deferred:
+        load_source("npr", landing, warehouse)
+    reason = deferred.value.reasons["npr/2014/npr_tsb_episoder_2014.csv"]
+    assert reason == f"it has {cut} of the {len(content)} bytes its done-marker {paused.name}.done declares"
+
+    paused.write_bytes(content)  # just written: only the marker can say it is complete
+    monkeypatch.setenv("RUSMONITOR_SETTLE_SECONDS", "600")
+    for other in landing.rglob("*.csv"):  # the other files were delivered long ago
+        if other != paused:
+            os.utime(other, (time.time() - 3600, time.time() - 3600))
+    load_source("npr", landing, warehouse)
+    assert raw_state(warehouse) == clean_npr_load
+
+
 def test_temporary_and_hidden_landing_names_are_never_read(npr_landing, tmp_path):
     from rusmonitor.load import landing_files
 
@@ -223,3 +294,51 @@ def test_temporary_and_hidden_landing_names_are_never_read(npr_landing, tmp_path
         shutil.copy(source, source.with_name(name))
     names = sorted(p.name for p in landing_files("npr", landing))
     assert names == sorted(p.name for p in npr_landing.glob("npr/*/*.csv"))
+
+
+def test_a_second_pipeline_run_refuses_at_once_naming_the_first(tmp_path, caplog):
+    """Two real `rusmonitor pipeline` processes on one warehouse: the second refuses within two
+    seconds naming the first (pid, host, start); the first, killed with SIGKILL, leaves its note
+    behind, and the next run takes the lock over with a warning."""
+    import json
+    import socket
+
+    from rusmonitor.run_lock import pipeline_lock
+
+    data = tmp_path / "data"
+    generate([2014], 2016, data / "landing", sources=["kriminalomsorgen"])  # no sample to write
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}
+    env["RUSMONITOR_DATA"] = str(data)
+    lock = data / "warehouse" / "rusmonitor.duckdb.pipeline.lock"
+    command = [sys.executable, "-m", "rusmonitor.cli", "pipeline"]
+    first = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and lock.read_text(encoding="utf-8")):
+            assert first.poll() is None, first.stdout.read()
+            assert time.monotonic() < deadline, "the first run never took the lock"
+            time.sleep(0.05)
+        assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == first.pid
+
+        started = time.monotonic()
+        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        elapsed = time.monotonic() - started
+
+        assert second.returncode == 3, second.stderr
+        assert elapsed < 2, f"the second run took {elapsed:.1f} s to refuse"
+        assert f"pid {first.pid} on {socket.gethostname()}, started " in second.stderr
+        assert str(lock) in second.stderr
+        assert first.poll() is None  # the first run goes on
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+
+    assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == first.pid  # its note stays
+    with caplog.at_level("WARNING", logger="rusmonitor.run_lock"), pipeline_lock(lock) as me:
+        assert me["pid"] == os.getpid()
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "rusmonitor.run_lock"]
+    assert f"taking over the stale pipeline lock {lock} of pid {first.pid}" in warning
+    assert "no longer running" in warning
+    assert lock.read_text(encoding="utf-8") == ""  # released cleanly

@@ -247,3 +247,37 @@ def test_dbt_docs_build_as_one_static_page_with_the_catalog_definitions(pipeline
     assert "ind_detox_followup_24h_share" in html
     # the indicator's definition, generated from the catalog into the model's YAML
     assert catalog.indicator("detox_followup_24h_share")["numerator"][:60] in html
+
+
+def test_one_bad_samdata_cell_loses_only_its_own_record_end_to_end(copied):
+    """A 2014 cost stored as text in one cell (a somatic cost of one trust): that record is
+    quarantined, the trust's TSB cost in the same sheet row loads, and the published national
+    TSB cost for 2014 stays the reference figure, 4 600.0 MNOK."""
+    import openpyxl
+
+    path = copied["landing"] / "samdata" / "2014" / "samdata_spesialisthelsetjenesten_2014.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Driftskostnader"]
+    header = [c.value for c in sheet[3]]
+    row = 8
+    trust = sheet.cell(row, header.index("Helseforetak") + 1).value
+    sheet.cell(row, header.index("Somatikk") + 1).value = "2 803,3"
+    book.save(path)
+
+    state, tasks = run_dag(**copied)
+
+    assert state == "success", tasks
+    with duckdb.connect(str(copied["warehouse"]), read_only=True) as con:
+        quarantined = con.execute(
+            "SELECT json_extract_string(record, '$.helseforetak'), json_extract_string(record, '$.sektor') "
+            "FROM raw._quarantine WHERE table_name = 'samdata_operating_costs'"
+        ).fetchall()
+        costs = con.execute(
+            "SELECT sektor, count(*) FROM raw.samdata_operating_costs WHERE aar = 2014 AND helseforetak = ? "
+            "GROUP BY 1 ORDER BY 1",
+            [trust],
+        ).fetchall()
+    assert quarantined == [(trust, "Somatikk")]
+    assert costs == [("PHV barn og unge", 1), ("PHV voksne", 1), ("TSB", 1)]
+    mart = _mart(copied["serving"])
+    assert _value(mart, "tsb_cost_nok", 2014, "national", "NO", "total") == pytest.approx(4600.0, abs=0.05)

@@ -29,10 +29,15 @@ def fail_on_data_error(func, *args, **kwargs):
 
 @task
 def load_catalog() -> int:
-    """Write the indicator catalog (indicators.yml) to raw.catalog_indicators."""
-    from rusmonitor import load
+    """Write the indicator catalog (indicators.yml) to raw.catalog_indicators; and, once a run,
+    warn of what in the landing folder no source loads and of loaded files now gone."""
+    from rusmonitor import landing_survey, load
+    from rusmonitor.settings import landing_dir
 
-    return load.load_catalog()
+    rows = load.load_catalog()
+    with load.connect() as con:
+        landing_survey.report(con, landing_dir())
+    return rows
 
 
 def _publish_quality(docs: bool = True) -> None:

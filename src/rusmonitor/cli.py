@@ -57,7 +57,22 @@ def _ensure_landing() -> None:
     generate(None, DEFAULT_SEED, landing)
 
 
+PIPELINE_LOCKED = 3  # exit code: another run holds the pipeline lock
+
+
 def cmd_pipeline(args: argparse.Namespace) -> int:
+    from rusmonitor.run_lock import PipelineLocked, pipeline_lock
+
+    # first, before anything slow: a second run refuses at once, naming the one running
+    try:
+        with pipeline_lock():
+            return _run_pipeline()
+    except PipelineLocked as e:
+        print(f"pipeline refused: {e}", file=sys.stderr)
+        return PIPELINE_LOCKED
+
+
+def _run_pipeline() -> int:
     from rusmonitor.orchestrate import run_pipeline
 
     _ensure_landing()
@@ -170,7 +185,9 @@ def cmd_audit_disclosure(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rusmonitor.generate import DEFAULT_SEED
+    # settings, not generate: parsing the command line must not import pandas (a second
+    # `rusmonitor pipeline` refuses at once, see cmd_pipeline)
+    from rusmonitor.settings import DEFAULT_SEED
 
     parser = argparse.ArgumentParser(prog="rusmonitor", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")

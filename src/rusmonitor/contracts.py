@@ -53,6 +53,12 @@ class Contract:
     # (larger, smaller) column pairs: a part never exceeds its whole (yes-answers never exceed
     # answers), else a share above 100 % follows
     ordered_pairs: tuple[tuple[str, str], ...] = ()
+    # the column whose year every row must share with the file's period folder <source>/<year>/
+    # (a date column counts by its year); None: the contract does not tie rows to a period
+    period_column: str | None = None
+    # numbers as the publisher writes them: a decimal comma, thousands grouped by a space or a
+    # no-break space ("2 803,3"); a "." is then ambiguous and quarantined, never guessed at
+    decimal_comma: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -127,6 +133,7 @@ NPR_TSB_EPISODES = Contract(
             "tidspresisjon", "varchar", "minutt: times recorded; dag: dates only", allowed=("minutt", "dag")
         ),
     ),
+    period_column="behandling_start",
 )
 
 NPR_DETOX_STAYS = Contract(
@@ -166,6 +173,7 @@ NPR_DETOX_STAYS = Contract(
             allowed=("hjem", "annen_institusjon", "dod", "utland"),
         ),
     ),
+    period_column="utskrevet_dato",
 )
 
 NPR_OUTPATIENT_CONTACTS = Contract(
@@ -191,6 +199,7 @@ NPR_OUTPATIENT_CONTACTS = Contract(
     ),
     # an optional extract: the default sample does not deliver it, so no freshness demand
     freshness_lag_years=None,
+    period_column="kontakt_dato",
 )
 
 IS_24_8_FTE = Contract(
@@ -215,6 +224,8 @@ IS_24_8_FTE = Contract(
         Column("arsverk", "decimal(10,1)", "full-time equivalents", min=0, max=10000),
     ),
     measures=("arsverk",),
+    period_column="aar",
+    decimal_comma=True,
 )
 
 SAMDATA_OPERATING_COSTS = Contract(
@@ -239,6 +250,7 @@ SAMDATA_OPERATING_COSTS = Contract(
         ),
     ),
     measures=("driftskostnader_mnok",),
+    period_column="aar",
 )
 
 SAMDATA_PRICE_INDEX = Contract(
@@ -252,6 +264,7 @@ SAMDATA_PRICE_INDEX = Contract(
         Column("aar", "integer", "year", min=2000, max=2100),
         Column("prisindeks", "decimal(8,2)", "price index, 2024 = 100", min=1, max=1000),
     ),
+    period_column="aar",
 )
 
 SAMDATA_TSB_ACTIVITY = Contract(
@@ -272,6 +285,7 @@ SAMDATA_TSB_ACTIVITY = Contract(
         Column("dognplasser_privat", "integer", "residential places, private", min=0),
     ),
     measures=("oppholdsdogn", "innleggelser", "polikliniske_konsultasjoner"),
+    period_column="aar",
 )
 
 SSB_POPULATION = Contract(
@@ -303,6 +317,7 @@ SSB_POPULATION = Contract(
         ),
     ),
     measures=("personer",),
+    period_column="tid",
 )
 
 LEVELS = ("gronn", "gul", "rod", "blodrod")
@@ -336,6 +351,7 @@ DODSARSAK_DRUG_DEATHS = Contract(
         Column("antall", "integer", "deaths", min=0, max=2000),
     ),
     measures=("antall",),
+    period_column="aar",
 )
 
 BRUKERPLAN_USERS = Contract(
@@ -365,6 +381,7 @@ BRUKERPLAN_USERS = Contract(
         Column("bolig", "varchar", "housing", nullable=True, allowed=("fast_bolig", "ikke_fast_bolig")),
         Column("individuell_plan", "varchar", "has an individual plan", nullable=True, allowed=("ja", "nei")),
     ),
+    period_column="aar",
 )
 
 KRIMINALOMSORGEN_MEASURES = Contract(
@@ -386,6 +403,7 @@ KRIMINALOMSORGEN_MEASURES = Contract(
         Column("antall", "integer", "count", min=0, max=100000),
     ),
     measures=("antall",),
+    period_column="aar",
 )
 
 
@@ -439,6 +457,7 @@ KARTLEGGING_CLIENTS = Contract(
         ),
     ),
     freshness_lag_years=None,
+    period_column="aar",
 )
 
 PASOPP_RESPONDENTS = Contract(
@@ -485,6 +504,7 @@ PASOPP_RESPONDENTS = Contract(
         ),
     ),
     freshness_lag_years=3,
+    period_column="aar",
 )
 
 UNGDATA_RESPONSES = Contract(
@@ -515,6 +535,7 @@ UNGDATA_RESPONSES = Contract(
         ("respondenter", "svar_cannabis"),
         ("svar_cannabis", "cannabis_12m"),
     ),
+    period_column="aar",
 )
 
 CONTRACTS: dict[str, Contract] = {

@@ -48,10 +48,22 @@ def render_contracts() -> str:
         "- A file that is wrong as a whole (unreadable, not UTF-8, empty, a header that does not",
         "  match, or more than 1 % of its rows breaking the contract) is rejected with one message",
         "  naming the file, and nothing of it is written.",
-        "- Rows that break the contract go to `raw._quarantine` (file, row, column, value, reason and",
-        "  the whole record); the rest of the file loads.",
-        "- Each file replaces its period (its folder `<source>/<year>/`); a later file in the same",
-        "  folder is a resubmission that replaces the period. A file already loaded is skipped.",
+        "- Records that break the contract go to `raw._quarantine` (file, row or sheet cell, column,",
+        "  value, reason and the whole record); the rest of the file loads. A record is one value's:",
+        "  a bad cell of a sheet with one column per sector sets aside that sector's record only.",
+        "- Each file replaces its period (its folder `<source>/<year>/`); a resubmission in the same",
+        "  folder (a correction, `korrigert` in any spelling, or a higher version number, `_v10`",
+        "  after `_v9`, then the newer file) replaces the period. A file already loaded is skipped.",
+        "  Rows must be of the folder's year (the contract's period column): a file of another",
+        "  year is rejected naming the years found, a few stray rows (at most 1 %) are quarantined.",
+        "- A file is read only once delivered: its done-marker `<file>.done`, JSON",
+        '  `{"size": <bytes>, "sha256": "<hex>"}`, matches it; or, without a marker, nothing has',
+        "  written to it for the settle time (10 s) and its end is whole: a CSV ends with a",
+        "  newline, an XLSX's zip directory and checksums read, a JSON document closes. A file",
+        "  not delivered yet is neither loaded nor quarantined, and loads on a later try.",
+        "- Numbers: decimal point, except where a contract says decimal comma; there thousands",
+        "  may be grouped by a space or a no-break space (`2 803,3`), a `.` is ambiguous and",
+        "  quarantined, and more decimals than the column keeps are quarantined, not rounded.",
         "- Every raw row carries `_load_id`, `_source_file`, `_content_hash` and `_row_number`.",
         "",
     ]
@@ -64,6 +76,13 @@ def render_contracts() -> str:
             f"- **Grain:** {contract.grain}",
             f"- **Key:** {', '.join(f'`{k}`' for k in contract.key)}",
             f"- **File:** {contract.file_format}",
+            "- **Period:** "
+            + (
+                f"every row's `{contract.period_column}` is of the year of its folder"
+                if contract.period_column
+                else "not tied to the folder's year"
+            ),
+            "- **Numbers:** " + ("decimal comma" if contract.decimal_comma else "decimal point"),
             "- **Freshness:** "
             + (
                 "a one-off survey"

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from rusmonitor.settings import (
+    DEFAULT_SEED,
     GEOGRAPHY_SEED,
     MUNICIPALITY_CROSSWALK_SEED,
     MUNICIPALITY_VERSIONS_SEED,
@@ -32,7 +33,6 @@ from rusmonitor.settings import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SEED = 2016
 DEFAULT_YEARS = range(2010, 2025)
 SOURCE_IDS = {
     "npr": 1,

@@ -3,22 +3,25 @@
 Each file is read as text, checked against its contract (contracts.py) and only then written, in
 one transaction, with load metadata on every row (_load_id, _source_file, _content_hash,
 _row_number). A file already loaded with the same content is skipped, so reruns change nothing; a
-file whose content changed, or a later file of the same kind in the period's folder (a
-resubmission), replaces exactly that period. Rows that break the contract go to raw._quarantine
-with file, row, column, reason and the whole record; a file wrong as a whole is rejected with an
-error naming the file, the row and the column, and nothing in the warehouse changes.
+file whose content changed, or a resubmission of the same kind in the period's folder (a
+correction or a higher version, versions.py), replaces exactly that period, and only with rows
+of that period's year. Records that break the contract go to raw._quarantine with file, row (and
+sheet cell), column, reason and the whole record: one record per value, so a bad cell of a wide
+sheet row sets aside that cell's record and not its neighbours. A file wrong as a whole is
+rejected with an error naming the file, the row and the column, and nothing in the warehouse
+changes.
 
-A file still being written (modified within the last RUSMONITOR_SETTLE_SECONDS) is waited for,
-and if it keeps growing, left for a retry: the other files load, then FilesStillBeingWritten
-(a transient error, so Airflow retries the task) names it. Hidden and temporary names
-(.x.csv, ~x.csv) are never read.
+Only delivered files are read (delivery.py: a done-marker, or settled with a whole end); the
+others are left for a retry: the rest load, then FilesStillBeingWritten (a transient error, so
+Airflow retries the task) names them and why. Hidden and temporary names (.x.csv, ~x.csv) are
+never read.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import fnmatch
-import hashlib
 import json
 import logging
 import time
@@ -28,8 +31,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
-from rusmonitor import catalog, quality, quality_store
+from rusmonitor import catalog, delivery, quality, quality_store, versions
 from rusmonitor.contracts import (
     BRUKERPLAN_USERS,
     CONTRACTS,
@@ -54,8 +58,6 @@ from rusmonitor.settings import (
     COUNTY_VERSIONS_SEED,
     MUNICIPALITY_VERSIONS_SEED,
     landing_dir,
-    settle_seconds,
-    settle_wait_seconds,
     warehouse_path,
 )
 
@@ -71,6 +73,22 @@ ROW = "_row_number"
 
 
 # ---------------------------------------------------------------- errors
+MAX_VALUE_SHOWN = 80  # characters of a bad value echoed into a message (a 50 MB line is not)
+
+
+def shown(value: str | None, limit: int = MAX_VALUE_SHOWN) -> str:
+    """A value as a message quotes it: repr, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(value or '')} characters)"
+
+
+MAX_LINE = 480  # characters of one message line
+
+
+def _capped(line: str) -> str:
+    return line if len(line) <= MAX_LINE else f"{line[: MAX_LINE - 30]}… ({len(line)} characters)"
+
+
 @dataclass(frozen=True)
 class RowError:
     file: str
@@ -79,10 +97,14 @@ class RowError:
     value: str | None
     reason: str
     where: str = "row"  # how `row` reads: "row", "sheet 'X' row", "value"
+    # which record of the file (a sheet row unpivoted to one record per sector is several)
+    record: int | None = field(default=None, compare=False)
+    cell: str | None = None  # a spreadsheet cell, e.g. "D7"
 
     def __str__(self) -> str:
-        value = "" if self.value is None else f" (value {self.value!r})"
-        return f"{self.file}: {self.where} {self.row}, column {self.column!r}: {self.reason}{value}"
+        value = "" if self.value is None else f" (value {shown(self.value)})"
+        cell = f" (cell {self.cell})" if self.cell else ""
+        return f"{self.file}: {self.where} {self.row}{cell}, column {self.column!r}: {self.reason}{value}"
 
 
 class LoadError(Exception):
@@ -94,10 +116,16 @@ class LoadError(Exception):
         self.file = file
         self.errors = errors or []
         self.total = total if total is not None else len(self.errors)
-        lines = [message] + [f"  {e}" for e in self.errors]
+        # each line readable: a parser's or GX's text can quote a whole (50 MB) line
+        lines = [_capped(line) for line in message.split("\n")] + [f"  {e}" for e in self.errors]
         if self.total > len(self.errors):
             lines.append(f"  ... and {self.total - len(self.errors)} more")
         super().__init__("\n".join(lines))
+
+
+SHORT_BY = "_short_by"  # how many fields a CSV line lacks against its header
+RECORD = "_record"  # which record of the file: what a quarantine sets aside, one per value
+LETTER = "_letter"  # the spreadsheet column of a record's value (unpivoted sheets)
 
 
 @dataclass
@@ -105,8 +133,21 @@ class Incoming:
     """One landing file's rows for one raw table, as text, with where each row came from."""
 
     contract: Contract
-    frame: pd.DataFrame  # contract columns as strings + _row_number
+    frame: pd.DataFrame  # contract columns as strings + _row_number (+ _record, _letter)
     where: str = "row"
+    # spreadsheet column letter of each contract column, for messages naming the cell
+    letters: dict[str, str] = field(default_factory=dict)
+    # the contract column whose letter is per record (in the frame's _letter column)
+    letter_per_record: str | None = None
+
+    def __post_init__(self) -> None:
+        if RECORD not in self.frame.columns:
+            self.frame[RECORD] = np.arange(len(self.frame))
+
+    def cell(self, record: int, column: str, row: int) -> str | None:
+        if column == self.letter_per_record:
+            return f"{self.frame[LETTER].iloc[record]}{row}"
+        return f"{self.letters[column]}{row}" if column in self.letters else None
 
 
 @dataclass
@@ -121,7 +162,7 @@ class LoadResult:
 
 
 # ---------------------------------------------------------------- readers (file -> text frames)
-def _read_csv(path: Path, contract: Contract, decimal_comma: bool = False) -> Incoming:
+def _read_csv(path: Path, contract: Contract) -> Incoming:
     try:
         df = pd.read_csv(
             path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=True
@@ -139,12 +180,30 @@ def _read_csv(path: Path, contract: Contract, decimal_comma: bool = False) -> In
     if df.empty:
         raise LoadError(str(path), f"{path}: the file has a header but no data rows")
     df = df.replace({"": None})
-    df[ROW] = np.arange(2, len(df) + 2)  # line numbers: the header is line 1
-    if decimal_comma:
-        for c in contract.columns:
-            if c.dtype.startswith("decimal"):
-                df[c.name] = df[c.name].str.replace(",", ".", regex=False)
+    starts, widths = _physical_lines(path)
+    if len(starts) == len(df):
+        df[ROW] = starts  # where each record starts, a quoted field over several lines counted
+        df[SHORT_BY] = np.maximum(0, len(df.columns) - 1 - np.asarray(widths))
+    else:  # the two readers disagree on the records: fall back to one line per record
+        df[ROW] = np.arange(2, len(df) + 2)  # line numbers: the header is line 1
     return Incoming(contract, df, where="line")
+
+
+def _physical_lines(path: Path) -> tuple[list[int], list[int]]:
+    """The line each record starts on and its number of fields. pandas pads a short line with
+    empty fields; a line that lacks fields is not one with blank fields, so they are counted."""
+    starts, widths = [], []
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # pandas reads long fields too
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=";")
+        next(reader, None)  # the header
+        start = reader.line_num + 1
+        for record in reader:
+            if record:  # pandas skips blank lines
+                starts.append(start)
+                widths.append(len(record))
+            start = reader.line_num + 1
+    return starts, widths
 
 
 def _check_header(
@@ -162,8 +221,9 @@ def _check_header(
     errors += [RowError(str(path), row, c, None, "column not in the contract", where=where) for c in extra]
     raise LoadError(
         str(path),
-        f"{path}: the header does not match the contract for "
-        f"raw.{contract.table}: expected {expected}.{hint}",
+        # the hint first: a capped line keeps it
+        f"{path}: the header does not match the contract for raw.{contract.table}.{hint} "
+        f"Expected: {expected}",
         errors[:MAX_REPORTED_ERRORS],
         len(errors),
     )
@@ -210,7 +270,8 @@ def _read_samdata(path: Path) -> list[Incoming]:
         _check_header(path, renamed, contract, where=f"sheet {name!r} row", row=SAMDATA_HEADER_ROW)
         df.columns = renamed
         df[ROW] = np.arange(SAMDATA_HEADER_ROW + 1, len(df) + SAMDATA_HEADER_ROW + 1)
-        out.append(Incoming(contract, df, where=f"sheet {name!r} row"))
+        letters = {c: get_column_letter(i + 1) for i, c in enumerate(renamed)}
+        out.append(Incoming(contract, df, where=f"sheet {name!r} row", letters=letters))
     # Costs come wide (one column per sector), as Samdata publishes them; unpivot to the contract.
     df = sheets[SAMDATA_COST_SHEET]
     ids = {"År": "aar", "RHF": "rhf", "Helseforetak": "helseforetak"}
@@ -253,7 +314,17 @@ def _read_samdata(path: Path) -> list[Incoming]:
         var_name="sektor",
         value_name="driftskostnader_mnok",
     )
-    out.append(Incoming(SAMDATA_OPERATING_COSTS, long, where=f"sheet {SAMDATA_COST_SHEET!r} row"))
+    # one record per cell: a bad cost sets aside that sector's record, not its row's neighbours
+    long[LETTER] = long.sektor.map({s: get_column_letter(found.index(s) + 1) for s in sectors})
+    out.append(
+        Incoming(
+            SAMDATA_OPERATING_COSTS,
+            long,
+            where=f"sheet {SAMDATA_COST_SHEET!r} row",
+            letters={c: get_column_letter(i + 1) for i, c in enumerate(ids.values())},
+            letter_per_record="driftskostnader_mnok",
+        )
+    )
     return out
 
 
@@ -330,8 +401,8 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
         raise LoadError(str(path), f"{path}: the file is empty")
     if source in CSV_SOURCES:
         kind = file_kind(source, path)
-        _, contract, decimal_comma = next(k for k in CSV_SOURCES[source] if k[0] == kind)
-        return [_read_csv(path, contract, decimal_comma=decimal_comma)]
+        _, contract = next(k for k in CSV_SOURCES[source] if k[0] == kind)
+        return [_read_csv(path, contract)]
     if source == "samdata":
         return _read_samdata(path)
     if source == "ssb_population":
@@ -339,21 +410,21 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
     raise ValueError(f"unknown source {source!r}")
 
 
-# CSV sources: per kind of file, its name pattern, contract and whether numbers use a decimal
-# comma. A source may deliver several kinds (NPR: TSB episodes and detox stays).
-CSV_SOURCES: dict[str, list[tuple[str, Contract, bool]]] = {
+# CSV sources: per kind of file, its name pattern and contract (which says how its numbers
+# are written). A source may deliver several kinds (NPR: TSB episodes and detox stays).
+CSV_SOURCES: dict[str, list[tuple[str, Contract]]] = {
     "npr": [
-        ("npr_tsb_episoder_*.csv", NPR_TSB_EPISODES, False),
-        ("npr_avrusning_*.csv", NPR_DETOX_STAYS, False),
-        ("npr_poliklinikk_*.csv", NPR_OUTPATIENT_CONTACTS, False),
+        ("npr_tsb_episoder_*.csv", NPR_TSB_EPISODES),
+        ("npr_avrusning_*.csv", NPR_DETOX_STAYS),
+        ("npr_poliklinikk_*.csv", NPR_OUTPATIENT_CONTACTS),
     ],
-    "is_24_8": [("*.csv", IS_24_8_FTE, True)],
-    "dodsarsak": [("*.csv", DODSARSAK_DRUG_DEATHS, False)],
-    "brukerplan": [("*.csv", BRUKERPLAN_USERS, False)],
-    "kriminalomsorgen": [("*.csv", KRIMINALOMSORGEN_MEASURES, False)],
-    "kartlegging": [("*.csv", KARTLEGGING_CLIENTS, False)],
-    "pasopp": [("*.csv", PASOPP_RESPONDENTS, False)],
-    "ungdata": [("*.csv", UNGDATA_RESPONSES, False)],
+    "is_24_8": [("*.csv", IS_24_8_FTE)],
+    "dodsarsak": [("*.csv", DODSARSAK_DRUG_DEATHS)],
+    "brukerplan": [("*.csv", BRUKERPLAN_USERS)],
+    "kriminalomsorgen": [("*.csv", KRIMINALOMSORGEN_MEASURES)],
+    "kartlegging": [("*.csv", KARTLEGGING_CLIENTS)],
+    "pasopp": [("*.csv", PASOPP_RESPONDENTS)],
+    "ungdata": [("*.csv", UNGDATA_RESPONSES)],
 }
 OTHER_PATTERNS = {"samdata": "*.xlsx", "ssb_population": "*.json"}
 
@@ -361,77 +432,113 @@ OTHER_PATTERNS = {"samdata": "*.xlsx", "ssb_population": "*.json"}
 def file_kind(source: str, path: Path) -> str:
     """Which kind of extract a landing file is, from its name (the pattern it matches)."""
     if source in CSV_SOURCES:
-        for pattern, _, _ in CSV_SOURCES[source]:
+        for pattern, _ in CSV_SOURCES[source]:
             if fnmatch.fnmatch(path.name, pattern):
                 return pattern
-        kinds = ", ".join(p for p, _, _ in CSV_SOURCES[source])
+        kinds = ", ".join(p for p, _ in CSV_SOURCES[source])
         raise LoadError(str(path), f"{path}: the name matches no extract of {source!r} ({kinds})")
     return OTHER_PATTERNS[source]
 
 
 def landing_files(source: str, landing: Path) -> list[Path]:
-    kinds = [p for p, _, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
+    kinds = [p for p, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
     found = {f for kind in kinds for f in (landing / source).glob(f"*/{kind}")}
-    # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename)
-    return sorted(f for f in found if not f.name.startswith((".", "~")))
+    # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename); a
+    # folder named *.csv or a dangling link is no file (landing_survey lists them)
+    return sorted(f for f in found if not f.name.startswith((".", "~")) and f.is_file())
 
 
 class FilesStillBeingWritten(RuntimeError):
-    """Landing files that kept changing while the load waited. Transient: a retry loads them."""
+    """Landing files not complete yet (delivery.py's rule): not loaded, not quarantined.
+    Transient: a retry, or the next run, loads them once they are complete."""
 
-    def __init__(self, files: list[str]):
+    def __init__(self, files: list[str], reasons: dict[str, str] | None = None):
         self.files = files
+        self.reasons = reasons or {}
+        listed = "; ".join(f"{f} ({self.reasons[f]})" if f in self.reasons else f for f in files)
         super().__init__(
-            f"{len(files)} landing file(s) still being written, left for the next try: " + ", ".join(files)
+            f"{len(files)} landing file(s) not complete yet, left for the next try: {listed}. "
+            "Wait for the copy to finish, or have the publisher write <file>.done with its size "
+            "and sha256."
         )
 
 
-def wait_until_settled(files: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Split files into (complete, still being written). A file is complete when its last
-    modification is settle_seconds() old; a younger one is waited for up to
-    settle_wait_seconds(). Freshly generated files pass after a short wait; a file a publisher
-    is still copying keeps its modification time young and is deferred."""
-    settle, deadline = settle_seconds(), time.monotonic() + settle_wait_seconds()
-    pending = list(files)
-    while True:
-        now = time.time()
-        young = [f for f in pending if now - f.stat().st_mtime < settle]
-        if not young or time.monotonic() >= deadline:
-            break
-        log.info("waiting for %d landing file(s) still being written, e.g. %s", len(young), young[0])
-        time.sleep(min(0.5, settle))
-        pending = young
-    return [f for f in files if f not in young], young
-
-
 # ---------------------------------------------------------------- contract checks
-def parsed(c: Column, ref: str | None = None) -> str:
-    """SQL that turns the text column into its contract type (NULL where it cannot)."""
+# A number as a decimal-comma publisher writes it: digits grouped in threes by a space, a
+# no-break space or a narrow no-break space, then a comma and decimals ("2 803,3", "15,26").
+GROUP_SPACE = r"[ \x{00A0}\x{202F}]"
+DECIMAL_COMMA_NUMBER = rf"-?(\d{{1,3}}({GROUP_SPACE}\d{{3}})+|\d+)(,\d+)?"
+
+
+def _number_text(text: str, contract: Contract | None) -> str:
+    """SQL: the text of a number in the C form DuckDB casts ("2803.3"), from the publisher's."""
+    if contract is None or not contract.decimal_comma:
+        return text
+    return (
+        f"CASE WHEN regexp_full_match({text}, '{DECIMAL_COMMA_NUMBER}') THEN "
+        f"replace(regexp_replace({text}, '{GROUP_SPACE}', '', 'g'), ',', '.') END"
+    )
+
+
+def parsed(c: Column, ref: str | None = None, contract: Contract | None = None) -> str:
+    """SQL that turns the text column into its contract type (NULL where it cannot). Numbers
+    are read as the contract says the publisher writes them (contract.decimal_comma)."""
     col = ref or f'"{c.name}"'
     text = f"NULLIF(trim({col}), '')"
     if c.dtype == "varchar":
         return text
     if c.dtype == "date":
         return f"CAST(TRY_STRPTIME({text}, '%Y-%m-%d') AS DATE)"
+    number = _number_text(text, contract)
     if c.dtype == "integer":
         # "12.0" from a spreadsheet cell is still the integer 12; "12.5" is not.
         return (
-            f"CASE WHEN TRY_CAST({text} AS DOUBLE) = TRY_CAST(TRY_CAST({text} AS DOUBLE) "
-            f"AS BIGINT) THEN TRY_CAST(TRY_CAST({text} AS DOUBLE) AS BIGINT) END"
+            f"CASE WHEN TRY_CAST({number} AS DOUBLE) = TRY_CAST(TRY_CAST({number} AS DOUBLE) "
+            f"AS BIGINT) THEN TRY_CAST(TRY_CAST({number} AS DOUBLE) AS BIGINT) END"
         )
-    return f"TRY_CAST({text} AS {c.sql_type})"
+    return f"TRY_CAST({number} AS {c.sql_type})"
 
 
-def _checks(c: Column, contract: Contract) -> list[tuple[str, str]]:
+def _scale(c: Column) -> int | None:
+    """The decimals a decimal(p,s) column keeps."""
+    if not c.dtype.startswith("decimal("):
+        return None
+    return int(c.dtype.rstrip(")").split(",")[1])
+
+
+def _checks(c: Column, contract: Contract, period_year: int | None = None) -> list[tuple[str, str]]:
     """(condition that marks a bad row, reason) for one column."""
     text = f"NULLIF(trim(\"{c.name}\"), '')"
-    value = parsed(c)
+    value = parsed(c, contract=contract)
     out = []
     if not c.nullable:
         out.append((f"{text} IS NULL", "missing value"))
     fmt = {"date": "a date (YYYY-MM-DD)", "integer": "an integer"}.get(c.dtype, f"a {c.dtype}")
+    numeric = c.dtype == "integer" or c.dtype.startswith("decimal")
+    ambiguous = "FALSE"
+    if numeric and contract.decimal_comma:
+        # "1.234" in a decimal-comma file is 1234 to one reader and 1.234 to another
+        ambiguous = f"({text} IS NOT NULL AND contains({text}, '.'))"
+        out.append(
+            (
+                ambiguous,
+                "ambiguous number: a '.' in a file whose decimal separator is ',' "
+                "(write 1234 or 1 234 for thousands, 1,234 for decimals)",
+            )
+        )
     if c.dtype != "varchar":
-        out.append((f"{text} IS NOT NULL AND {value} IS NULL", f"not {fmt}"))
+        how = " with a decimal comma, e.g. 2 803,3" if numeric and contract.decimal_comma else ""
+        out.append((f"{text} IS NOT NULL AND {value} IS NULL AND NOT {ambiguous}", f"not {fmt}{how}"))
+    scale = _scale(c)
+    if scale is not None:
+        # 15,26 into one decimal would be stored as 15.3: more precision than the contract holds
+        digits = _number_text(text, contract)
+        out.append(
+            (
+                f"{value} IS NOT NULL AND NOT regexp_full_match({digits}, '-?\\d*(\\.\\d{{0,{scale}}})?')",
+                f"more than {scale} decimal(s): it would be rounded",
+            )
+        )
     if c.allowed is not None:
         allowed = ", ".join("'" + a.replace("'", "''") + "'" for a in c.allowed)
         out.append((f"{text} IS NOT NULL AND {text} NOT IN ({allowed})", f"not one of {list(c.allowed)}"))
@@ -448,7 +555,7 @@ def _checks(c: Column, contract: Contract) -> list[tuple[str, str]]:
         out.append((f"{value} > {c.max}", f"above the maximum {c.max:g}"))
     if c.valid_in_year_of is not None:
         year_column = contract.column(c.valid_in_year_of)
-        year = parsed(year_column)
+        year = parsed(year_column, contract=contract)
         if year_column.dtype == "date":
             year = f"year({year})"
         table, key = GEOGRAPHY_VERSIONS[c.geography]
@@ -460,63 +567,120 @@ def _checks(c: Column, contract: Contract) -> list[tuple[str, str]]:
                 f"not a {c.geography} code in the geography of its year ({c.valid_in_year_of})",
             )
         )
+    if period_year is not None and c.name == contract.period_column:
+        out.append(
+            (
+                f"{period_year_of(contract)} <> {period_year}",
+                f"not of the year of its period folder ({period_year})",
+            )
+        )
     return out
 
 
-def _violations_sql(inc: Incoming, view: str) -> str:
+def period_year_of(contract: Contract) -> str:
+    """SQL: the year a row belongs to, from the contract's period column."""
+    column = contract.column(contract.period_column)
+    year = parsed(column, contract=contract)
+    return f"year({year})" if column.dtype == "date" else year
+
+
+def _violations_sql(inc: Incoming, view: str, period_year: int | None = None) -> str:
     parts = []
     for c in inc.contract.columns:
-        for cond, reason in _checks(c, inc.contract):
+        for cond, reason in _checks(c, inc.contract, period_year):
             r = reason.replace("'", "''")
             parts.append(
-                f"SELECT {ROW} AS row, '{c.name}' AS col, CAST(\"{c.name}\" AS VARCHAR) "
-                f"AS value, '{r}' AS reason FROM {view} WHERE {cond}"
+                f"SELECT {RECORD} AS record, {ROW} AS row, '{c.name}' AS col, "
+                f"CAST(\"{c.name}\" AS VARCHAR) AS value, '{r}' AS reason FROM {view} WHERE {cond}"
             )
-    # every row of a duplicated key is set aside: which of them is right cannot be told
+    if SHORT_BY in inc.frame.columns:  # its fields may be shifted: set the whole record aside
+        n = len(inc.contract.columns)
+        parts.append(
+            f"SELECT {RECORD} AS record, {ROW} AS row, '{inc.contract.columns[-1].name}' AS col, "
+            f"NULL AS value, 'the line has ' || ({n} - {SHORT_BY}) || ' of the header''s {n} fields' "
+            f"AS reason FROM {view} WHERE {SHORT_BY} > 0"
+        )
+    # every record of a duplicated key is set aside: which of them is right cannot be told
     key = ", ".join(f'"{k}"' for k in inc.contract.key)
     parts.append(
-        f"SELECT unnest(rows) AS row, '{'+'.join(inc.contract.key)}' AS col, value, "
-        f"'duplicate key, on rows ' || array_to_string(rows, ', ') AS reason FROM ("
-        f"SELECT list({ROW} ORDER BY {ROW}) AS rows, concat_ws('|', {key}) AS value "
-        f"FROM {view} GROUP BY {key} HAVING count(*) > 1)"
+        f"SELECT unnest(records) AS record, unnest(rows) AS row, '{'+'.join(inc.contract.key)}' AS col, "
+        f"value, 'duplicate key, on rows ' || array_to_string(rows, ', ') AS reason FROM ("
+        f"SELECT list({RECORD} ORDER BY {RECORD}) AS records, list({ROW} ORDER BY {RECORD}) AS rows, "
+        f"concat_ws('|', {key}) AS value FROM {view} GROUP BY {key} HAVING count(*) > 1)"
     )
     return " UNION ALL ".join(parts)
 
 
+def check_period(
+    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, view: str, period_year: int
+) -> None:
+    """A file whose rows are of other years than its period folder would replace the wrong
+    period: reject it (a few stray rows are quarantined by the row checks instead)."""
+    if inc.contract.period_column is None:
+        return
+    years = dict(
+        con.execute(
+            f"SELECT y, count(*) FROM (SELECT {period_year_of(inc.contract)} AS y FROM {view}) "
+            "WHERE y IS NOT NULL GROUP BY y ORDER BY y"
+        ).fetchall()
+    )
+    others = sum(n for y, n in years.items() if y != period_year)
+    if others > max(MAX_BAD_ROWS_ANYWAY, MAX_BAD_SHARE * len(inc.frame)):
+        # for the record (and the report's quality status): the GX check that says so
+        year_sql = period_year_of(inc.contract)
+        result = quality.check_period_folder(con, inc.contract, view, year_sql, period_year)
+        quality_store.record([result], "raw", context=file, con=con)
+        found = ", ".join(f"{y} ({n} rows)" for y, n in years.items())
+        raise LoadError(
+            file,
+            f"{file}: its rows are of {found} by column {inc.contract.period_column!r}, but the "
+            f"file is in the period folder {period_year}: not loaded, period {period_year} is "
+            "unchanged. Move the file to the folder of its year.",
+        )
+
+
 def contract_violations(
-    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, view: str
+    con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, view: str, period_year: int | None = None
 ) -> tuple[list[RowError], int]:
-    """Rows that break the contract, one RowError per row and column, and the number of rows.
+    """Records that break the contract, one RowError per record and column, and the number of
+    records.
 
     Raises LoadError when the file looks wrong as a whole: more than MAX_BAD_SHARE of its rows
     (and more than MAX_BAD_ROWS_ANYWAY) break the contract, as a wrong date format or a shifted
-    column does. Fewer bad rows go to the quarantine."""
+    column does. Fewer bad records go to the quarantine."""
     # one pass over the file's rows: the checks scan every row once per rule, so the result is
     # kept instead of running them again for the count and for the rows
     found = f"{view}_violations"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {found} AS {_violations_sql(inc, view)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {found} AS {_violations_sql(inc, view, period_year)}")
     try:
         return _collect_violations(con, inc, file, found)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {found}")
 
 
+def _row_error(inc: Incoming, file: str, r: tuple) -> RowError:
+    record, row, column, value, reason = r
+    return RowError(file, row, column, value, reason, inc.where, record, inc.cell(record, column, row))
+
+
 def _collect_violations(
     con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, found: str
 ) -> tuple[list[RowError], int]:
-    bad_rows, total = con.execute(f"SELECT count(DISTINCT row), count(*) FROM {found}").fetchall()[0]
-    if bad_rows > max(MAX_BAD_ROWS_ANYWAY, MAX_BAD_SHARE * len(inc.frame)):
-        first = con.execute(f"SELECT * FROM {found} ORDER BY row, col LIMIT {MAX_REPORTED_ERRORS}").fetchall()
+    bad, total = con.execute(f"SELECT count(DISTINCT record), count(*) FROM {found}").fetchall()[0]
+    if bad > max(MAX_BAD_ROWS_ANYWAY, MAX_BAD_SHARE * len(inc.frame)):
+        first = con.execute(
+            f"SELECT * FROM {found} ORDER BY row, record, col LIMIT {MAX_REPORTED_ERRORS}"
+        ).fetchall()
         raise LoadError(
             file,
-            f"{file}: {bad_rows} of {len(inc.frame)} rows break the contract for "
+            f"{file}: {bad} of {len(inc.frame)} records break the contract for "
             f"raw.{inc.contract.table}, too many to set aside: the file looks wrong as a whole "
             "and was not loaded; the warehouse is unchanged",
-            [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in first],
+            [_row_error(inc, file, r) for r in first],
             total,
         )
-    rows = con.execute(f"SELECT * FROM {found} ORDER BY row, col").fetchall()
-    return [RowError(file, r[0], r[1], r[2], r[3], where=inc.where) for r in rows], bad_rows
+    rows = con.execute(f"SELECT * FROM {found} ORDER BY row, record, col").fetchall()
+    return [_row_error(inc, file, r) for r in rows], bad
 
 
 # ---------------------------------------------------------------- warehouse writes
@@ -531,6 +695,7 @@ CREATE TABLE IF NOT EXISTS raw._quarantine (
     load_id VARCHAR, source VARCHAR, table_name VARCHAR, source_file VARCHAR,
     row_number BIGINT, location VARCHAR, column_name VARCHAR, value VARCHAR, reason VARCHAR,
     record VARCHAR);
+ALTER TABLE raw._quarantine ADD COLUMN IF NOT EXISTS cell VARCHAR;
 """
 
 
@@ -543,11 +708,7 @@ def _ensure_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
 
 
 def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return delivery.sha256(path)
 
 
 def relative_name(path: Path, landing: Path) -> str:
@@ -557,9 +718,21 @@ def relative_name(path: Path, landing: Path) -> str:
         return path.name
 
 
+def period_folder_year(source: str, name: str) -> int:
+    """The year of a landing file's period folder: <source>/<year>/<file>."""
+    parts = name.split("/")
+    if len(parts) != 3 or not (parts[1].isdigit() and len(parts[1]) == 4):
+        raise LoadError(
+            name, f"{name}: not in a period folder {source}/<year>/ (a four-digit year); not loaded"
+        )
+    return int(parts[1])
+
+
 def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: Path) -> LoadResult:
     started = time.perf_counter()
     name = relative_name(path, landing)
+    period_year = period_folder_year(source, name)
+    seen = delivery.fingerprint(path)
     digest = file_hash(path)
     load_id = f"{source}-{digest[:16]}"
     # The file replaces whatever its period held before: a period is one kind of extract in one
@@ -578,15 +751,20 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
     replaced = sorted({p[0] for p in prior} | {name})
 
     incoming = read_landing_file(source, path)
+    if delivery.fingerprint(path) != seen:  # written to while it was read: not what was hashed
+        raise FilesStillBeingWritten([name], {name: "it changed while it was being read"})
     quarantine: list[tuple[Incoming, list[RowError]]] = []
     try:
         for i, inc in enumerate(incoming):  # check everything before writing anything
             con.register(f"incoming_{i}", inc.frame)
+            check_period(con, inc, name, f"incoming_{i}", period_year)
             try:
-                errors, _ = contract_violations(con, inc, name, f"incoming_{i}")
+                errors, _ = contract_violations(con, inc, name, f"incoming_{i}", period_year)
             except LoadError as rejected:
                 # the file is wrong as a whole: its GX raw suite names what, for the record
-                typed = ", ".join(f"{parsed(c)} AS {c.name}" for c in inc.contract.columns)
+                typed = ", ".join(
+                    f"{parsed(c, contract=inc.contract)} AS {c.name}" for c in inc.contract.columns
+                )
                 result = quality.check_incoming(con, inc.contract, f"incoming_{i}", typed)
                 quality_store.record([result], "raw", context=name, con=con)
                 failed = "; ".join(str(o) for o in result.outcomes if not o.success)
@@ -619,7 +797,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
                     rows,
                     dt.datetime.now(dt.UTC).replace(tzinfo=None),
                     seconds,
-                    len({(e.where, e.row) for e in set_aside}),
+                    sum(len({e.record for e in errors}) for _, errors in quarantine),
                     period,
                 ],
             )
@@ -653,26 +831,31 @@ def _write_rows(
     digest: str,
     replaced: list[str],
 ) -> int:
-    """Replace the period's rows in raw.<table> with the file's; rows with errors go to
-    raw._quarantine with the whole original record, so nothing is lost."""
+    """Replace the period's rows in raw.<table> with the file's; records with errors go to
+    raw._quarantine with the whole original record, so nothing is lost. A record is one value's
+    record: a bad cell of an unpivoted sheet row sets aside that cell's record only."""
     table = inc.contract.table  # exists: connect() creates every contract's table
-    cols = ", ".join(parsed(c) for c in inc.contract.columns)
-    bad = sorted({e.row for e in errors})
+    cols = ", ".join(parsed(c, contract=inc.contract) for c in inc.contract.columns)
+    bad = sorted({e.record for e in errors})
     con.execute(f"DELETE FROM raw.{table} WHERE list_contains(?, _source_file)", [replaced])
     con.execute(
         f"INSERT INTO raw.{table} SELECT {cols}, ?, ?, ?, {ROW} FROM {view} "
-        f"WHERE NOT list_contains(?, {ROW}) ORDER BY {ROW}",
+        f"WHERE NOT list_contains(?, {RECORD}) ORDER BY {ROW}, {RECORD}",
         [load_id, name, digest, bad],
     )
     if errors:
+        fields = ", ".join(f'{c!r}: t."{c}"' for c in [*inc.contract.column_names, ROW])
         records = dict(
             con.execute(
-                f"SELECT {ROW}, CAST(to_json(t) AS VARCHAR) FROM {view} AS t WHERE list_contains(?, {ROW})",
+                f"SELECT {RECORD}, CAST(to_json({{{fields}}}) AS VARCHAR) FROM {view} AS t "
+                f"WHERE list_contains(?, {RECORD})",
                 [bad],
             ).fetchall()
         )
         con.executemany(
-            "INSERT INTO raw._quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO raw._quarantine (load_id, source, table_name, source_file, row_number, "
+            "location, column_name, value, reason, record, cell) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     load_id,
@@ -682,9 +865,11 @@ def _write_rows(
                     e.row,
                     e.where,
                     e.column,
-                    e.value,
+                    # the value as far as it reads; the whole record keeps it all
+                    e.value if e.value is None or len(e.value) <= MAX_LINE else _capped(e.value),
                     e.reason,
-                    records.get(e.row),
+                    records.get(e.record),
+                    e.cell,
                 ]
                 for e in errors
             ],
@@ -732,32 +917,43 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
     files = landing_files(source, landing)
     if not files:
         raise FileNotFoundError(f"no landing files for {source!r} under {landing / source}")
-    # One file per period folder is current: the last by name. A later file in the same folder
-    # (say npr_tsb_episoder_2019_korrigert.csv) is a resubmission that replaces the period.
+    # One file per period folder and kind is current, by versions.py's rule (a correction, then
+    # the highest version number, then the newest); it replaces the period.
     periods: dict[tuple[Path, str], list[Path]] = {}
     for path in files:
         periods.setdefault((path.parent, file_kind(source, path)), []).append(path)
     current = []
-    for _, versions in sorted(periods.items()):
-        versions.sort(key=lambda p: p.name)
-        for old in versions[:-1]:
-            log.info("[%s] %s is superseded by %s", source, relative_name(old, landing), versions[-1].name)
-        current.append(versions[-1])
-    files, unsettled = wait_until_settled(current)
-    for path in unsettled:
-        log.warning(
-            "[%s] %s is still being written: left for the next try", source, relative_name(path, landing)
-        )
+    for _, candidates in sorted(periods.items()):
+        newest = versions.current(candidates)
+        for old in candidates:
+            if old != newest:
+                log.warning(
+                    "[%s] %s is superseded by %s (%s): not loaded",
+                    source,
+                    relative_name(old, landing),
+                    relative_name(newest, landing),
+                    versions.why_newer(newest, old),
+                )
+        current.append(newest)
+    files, pending = delivery.wait_for_delivery(current)
+    unsettled = {relative_name(p, landing): why for p, why in pending.items()}
+    for name, why in unsettled.items():
+        log.warning("[%s] %s is not complete yet (%s): not loaded, left for the next try", source, name, why)
     results = []
     with connect(warehouse) as con:
         for i, path in enumerate(files, start=1):
-            result = load_file(con, source, path, landing)
+            try:
+                result = load_file(con, source, path, landing)
+            except FilesStillBeingWritten as changed:  # written to while it was read
+                log.warning("[%s] %s", source, changed)
+                unsettled |= changed.reasons
+                continue
             if result.quarantined:
                 log.warning(
-                    "[%s] %s: %d row(s) set aside in raw._quarantine, e.g. %s",
+                    "[%s] %s: %d record(s) set aside in raw._quarantine, e.g. %s",
                     source,
                     result.file,
-                    len({e.row for e in result.quarantined}),
+                    len({e.record for e in result.quarantined}),
                     "; ".join(str(e) for e in result.quarantined[:3]),
                 )
             log.info(
@@ -772,7 +968,7 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
             )
             results.append(result)
     if unsettled:  # everything else is loaded and committed; a retry picks these up
-        raise FilesStillBeingWritten([relative_name(p, landing) for p in unsettled])
+        raise FilesStillBeingWritten(sorted(unsettled), unsettled)
     return results
 
 

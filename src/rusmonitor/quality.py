@@ -179,6 +179,21 @@ def check_incoming(
     return validate_frame(f"raw.{contract.table}", frame, raw_expectations(contract, metadata=False))
 
 
+def check_period_folder(
+    con: duckdb.DuckDBPyConnection, contract: Contract, view: str, year_sql: str, folder_year: int
+) -> SuiteResult:
+    """A landing file's rows against the year of its period folder, before anything is written:
+    the GX record of a file rejected for holding another period's rows."""
+    import great_expectations.expectations as gxe
+
+    column = contract.period_column
+    frame = _frame(con, f'SELECT {year_sql} AS "{column}" FROM {view}')
+    expectation = severity(
+        gxe.ExpectColumnValuesToBeBetween(column=column, min_value=folder_year, max_value=folder_year)
+    )
+    return validate_frame(f"raw.{contract.table}.period_folder", frame, [expectation])
+
+
 # A period's rows, or a measure's total, against the median of the table's other periods: a
 # new year is not four times the last (Brukerplan grew from 8 000 to 28 000 users over 13 years),
 # and a tenfold jump in a total is an error in the extract.

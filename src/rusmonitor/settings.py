@@ -20,6 +20,9 @@ MUNICIPALITY_CROSSWALK_SEED = DBT_PROJECT_DIR / "seeds" / "ref_municipality_cros
 COUNTY_VERSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "ref_county_versions.csv"
 POPULATION_BASE = PACKAGE_DIR / "reference" / "population_2023.csv.gz"
 
+# The sample extracts' seed (generate.py); here so the CLI can name it without importing pandas.
+DEFAULT_SEED = 2016
+
 # The Airflow pool every task that opens the warehouse runs in. One slot: DuckDB allows one
 # writing process per file, so ingest DAGs of different sources, the transform and publish
 # queue for it instead of failing on the file lock (under a scheduler; dag.test() runs tasks
@@ -63,12 +66,19 @@ def airflow_home() -> Path:
     return _path("AIRFLOW_HOME", data_dir() / "airflow")
 
 
+def pipeline_lock_path() -> Path:
+    """The lock one `rusmonitor pipeline` run holds, beside the warehouse it writes."""
+    warehouse = warehouse_path()
+    return warehouse.with_name(warehouse.name + ".pipeline.lock")
+
+
 def settle_seconds() -> float:
-    """A landing file is complete once nothing has written to it for this long. Publishers
-    copying straight into the landing folder leave a partial file behind for a while."""
-    return float(os.environ.get("RUSMONITOR_SETTLE_SECONDS", "2"))
+    """A landing file without a done-marker counts as complete once nothing has written to it
+    for this long (and its end is whole: delivery.py). A copy that pauses (a slow share, a
+    network hiccup) must not pass as finished, so this is longer than a pause is likely to be."""
+    return float(os.environ.get("RUSMONITOR_SETTLE_SECONDS", "10"))
 
 
 def settle_wait_seconds() -> float:
-    """How long a load waits for a file still being written before it defers it to a retry."""
-    return float(os.environ.get("RUSMONITOR_SETTLE_WAIT", "20"))
+    """How long a load waits for a file not complete yet before it leaves it for a retry."""
+    return float(os.environ.get("RUSMONITOR_SETTLE_WAIT", "30"))
