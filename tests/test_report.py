@@ -170,6 +170,52 @@ def test_overview_without_published_data_says_what_to_do(tmp_path, monkeypatch):
     assert "rusmonitor pipeline" in at.warning[0].value
 
 
+def _report_module(name: str):
+    sys.path.insert(0, str(ROOT / "streamlit_app"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.pop(0)
+
+
+def test_an_area_is_better_or_worse_than_the_country_only_when_its_interval_says_so():
+    report_data = _report_module("report_data")
+    rows = pd.DataFrame(
+        {
+            "geo_code": list("abcdef"),
+            "value": [12.0, 10.5, 8.0, 9.0, None, 30.0],
+            "ci_low": [11.0, 9.0, 7.0, None, None, None],
+            "ci_high": [13.0, 12.0, 9.5, None, None, None],
+            "suppressed": [False, False, False, False, True, False],
+        }
+    )
+    up = report_data.versus_country(rows, 10.0, "up").tolist()
+    assert up == ["better", "similar", "worse", "worse", "hidden", "better"]
+    assert report_data.versus_country(rows, 10.0, "down").tolist()[:3] == ["worse", "similar", "better"]
+    assert report_data.versus_country(rows, 10.0, None).tolist()[:3] == ["higher", "similar", "lower"]
+    assert set(report_data.versus_country(rows, None, "up")) == {"plain", "hidden"}
+    many = pd.DataFrame({"geo_code": [str(i) for i in range(100)], "value": range(100)})
+    picked, cut = report_data.ranking(many, keep="50")
+    assert cut and len(picked) == 31 and {"99", "0", "50"} <= set(picked.geo_code)
+    assert report_data.ranking(many.head(40))[1] is False
+
+
+def test_goal_pages_show_a_survey_at_its_latest_year_and_long_rankings_cut(pipeline, monkeypatch):
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_1.py")
+    assert not at.exception
+    titles = [m.value for m in at.markdown]
+    (pasopp_year,) = _sql(
+        pipeline["serving"],
+        "SELECT max(year) FROM mart_indicator_values WHERE indicator_id = 'pasopp_low_influence'",
+    )[0]
+    assert pasopp_year < 2024 and f"**Etter regionalt helseforetak, {pasopp_year}**" in titles
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Siste år med tall for denne indikatoren: {pasopp_year}." in captions
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", level="municipality")
+    assert not at.exception
+    assert "Viser de 15 høyeste og de 15 laveste av" in " ".join(c.value for c in at.caption)
+
+
 # ------------------------------------------------------------------ goal pages
 @pytest.mark.parametrize("page", GOAL_PAGES)
 def test_goal_page_every_filter_value(pipeline, monkeypatch, page):
