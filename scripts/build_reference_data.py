@@ -1,7 +1,8 @@
 """Build the small reference tables shipped in src/rusmonitor/reference/ from real public files.
 
-Run once by a developer when the public inputs change (they live in ../shared/realdata, see
-its SOURCES.md); the outputs are committed so a fresh clone needs no network and no ../shared.
+Run once by a developer when the public inputs change, with the directory that holds them as
+its argument: one folder per source repository (robhop-fylker-og-kommuner/, mong-mongts/,
+niphr-csdata/). The outputs are committed, so a fresh clone needs neither the inputs nor a network.
 
 Inputs (credit in src/rusmonitor/reference/SOURCES.md):
 - robhop/fylker-og-kommuner Kommuner-S.geojson, Fylker-S.geojson: 2024 codes and names (Kartverket)
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-REALDATA = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/realdata")
+REALDATA = Path()  # the input directory, from the command line
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "rusmonitor" / "reference"
 GEO_OUT = ROOT / "dbt_project" / "seeds" / "ref_geography_2024.csv"
@@ -378,4 +379,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: build_reference_data.py INPUT_DIR (the public input files, see the docstring)")
+    REALDATA = Path(sys.argv[1])
     main()

@@ -132,7 +132,7 @@ TEXT = {
     "down": ("ned", "down"),
     "none": ("ingen (kontekst)", "none (context)"),
     "series_break": ("Brudd i serien", "Break in series"),
-    "seed_ref": ("Kilde i plandokumentene", "Reference in the plan documents"),
+    "source_ref": ("Dokumentgrunnlag", "Source documents"),
     "notes": ("Merknader", "Notes"),
     "dimensions": ("Inndelinger", "Dimensions"),
     "suppression": (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -124,3 +125,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# Documents are cited by title and chapter, never by a line of a text file or a path outside the
+# repository. The patterns are written so that they do not match their own source text.
+LINE_CITATION = re.compile(r"\b00[0-9] L[0-9]+|\bL[0-9]{2,5}(?:[-–][0-9]+)?\b")
+OUTSIDE_REFERENCE = re.compile(
+    r"\bseeds?[- ]0{2}[0-9]|\b0{2}[0-9]_[0-9a-f]{16}\b|(?:\.\.|/work)/shared\b|\bshared/real(?:data)"
+    r"|\bnotes/seed"
+)
+CITATION_PATTERNS = (LINE_CITATION, OUTSIDE_REFERENCE)
+
+
+def forbidden_citations(text: str) -> list[str]:
+    """The line-number citations and outside paths in `text` (none is allowed anywhere)."""
+    return [m.group(0) for pattern in CITATION_PATTERNS for m in pattern.finditer(text)]

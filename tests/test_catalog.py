@@ -1,9 +1,15 @@
 """The catalog is the one source of truth for indicators: what reads it finds what it needs."""
 
+import os
+from pathlib import Path
+
+import pytest
 import yaml
 
+from conftest import CITATION_PATTERNS, forbidden_citations
 from rusmonitor import catalog
 from rusmonitor.quality import published_indicators
+from rusmonitor.settings import ROOT
 
 
 def test_norwegian_keys_survive_yaml():
@@ -39,3 +45,63 @@ def test_indicator_model_yaml_is_generated_from_the_catalog():
     assert {m["name"] for m in models} == {f"ind_{i}" for i in published_indicators()}
     tsb = next(m for m in models if m["name"] == "ind_tsb_patients")
     assert tsb["config"]["meta"]["indicator"]["source"] == "npr"
+
+
+NOT_SCANNED_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "target"}
+NOT_SCANNED_DIRS |= {"logs", "dbt_packages", "test-output"}
+BINARY_SUFFIXES = {".gz", ".zip", ".png", ".jpg", ".ico", ".duckdb", ".wal", ".parquet", ".xlsx"}
+
+
+def _repository_text_files():
+    for folder, dirs, files in os.walk(ROOT):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if d not in NOT_SCANNED_DIRS and here / d != ROOT / "data"]
+        for name in files:
+            path = here / name
+            if name == "uv.lock" or path.suffix in BINARY_SUFFIXES:
+                continue
+            try:
+                yield path, path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def test_catalog_cites_documents_by_title_and_chapter():
+    texts = [*_strings(catalog.load_catalog()), *_strings(catalog.indicator_rows())]
+    texts += [*_strings(catalog.reference_figures())]
+    found = sorted({hit for text in texts for hit in forbidden_citations(text)})
+    assert not found, f"catalog texts cite file lines or outside files: {found}"
+    documents = catalog.load_catalog()["documents"]
+    for row in catalog.indicator_rows():
+        # every indicator says where in the documents it comes from, in both languages
+        assert row["source_ref_no"] and row["source_ref_en"], row["indicator_id"]
+        assert row["source_ref_no"].startswith(tuple(d["no"] for d in documents.values()))
+        assert row["source_ref_en"].startswith(tuple(d["en"] for d in documents.values()))
+        assert "seed_ref" not in row
+
+
+def test_a_citation_of_an_unknown_document_names_the_indicator_and_the_document():
+    ind = {"id": "x_share", "source_refs": [{"document": "no_such_plan", "no": "kap. 1", "en": "ch. 1"}]}
+    with pytest.raises(KeyError, match="x_share.*no_such_plan"):
+        catalog.source_reference(ind, "no")
+
+
+def test_no_file_in_the_repository_cites_file_lines_or_outside_paths():
+    found = [
+        f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+        for path, text in _repository_text_files()
+        for pattern in CITATION_PATTERNS
+        for m in pattern.finditer(text)
+    ]
+    assert not found, "cite documents by title and chapter:\n" + "\n".join(found)

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import free_port
+from conftest import forbidden_citations, free_port
 from rusmonitor import publish, report_export
 from rusmonitor.settings import ROOT, STREAMLIT_APP
 
@@ -282,9 +282,10 @@ def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
     assert count == 34
     ids = []
     catalog = {
-        i: (name, definition)
-        for i, name, definition in _sql(
-            pipeline["serving"], "SELECT indicator_id, name_no, numerator_definition FROM dim_indicator"
+        i: (name, definition, cited)
+        for i, name, definition, cited in _sql(
+            pipeline["serving"],
+            "SELECT indicator_id, name_no, numerator_definition, source_ref_no FROM dim_indicator",
         )
     }
     for i in range(count):
@@ -292,13 +293,32 @@ def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
         indicator_id = _select(at, "Velg indikator").value
         ids.append(indicator_id)
         assert not at.exception, (indicator_id, [e.value for e in at.exception])
-        name, definition = catalog[indicator_id]
+        name, definition, cited = catalog[indicator_id]
         assert at.title[0].value == name
-        assert definition is None or definition in " ".join(m.value for m in at.markdown)
+        shown = " ".join(m.value for m in at.markdown)
+        assert definition is None or definition in shown
+        # the documents by title and chapter, in bokmål, never a file's line numbers
+        assert f"**Dokumentgrunnlag.** {cited}" in shown, indicator_id
+        assert not forbidden_citations(shown), (indicator_id, forbidden_citations(shown))
         # the latest GX run's status for this indicator and its source
         assert at.success or at.warning, indicator_id
         assert _charts(at) >= 1
     assert at.query_params["indicator"] in ([ids[-1]], ids[-1])
+
+
+def test_indicator_page_cites_the_documents_in_the_readers_language(pipeline, monkeypatch):
+    (cited_no, cited_en) = _sql(
+        pipeline["serving"],
+        "SELECT source_ref_no, source_ref_en FROM dim_indicator WHERE indicator_id = 'tsb_patients'",
+    )[0]
+    for lang, label, cited, other in (
+        ("no", "Dokumentgrunnlag", cited_no, cited_en),
+        ("en", "Source documents", cited_en, cited_no),
+    ):
+        at = _app(pipeline["serving"], monkeypatch, "views/indicator.py", indicator="tsb_patients", lang=lang)
+        shown = " ".join(m.value for m in at.markdown)
+        assert f"**{label}.** {cited}" in shown, lang
+        assert other not in shown, lang
 
 
 def test_my_municipality_shows_the_municipality_beside_county_and_country(pipeline, monkeypatch):

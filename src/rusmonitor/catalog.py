@@ -63,6 +63,25 @@ def indicator(indicator_id: str) -> dict[str, Any]:
     raise KeyError(f"indicator {indicator_id!r} is not in the catalog {CATALOG_PATH}")
 
 
+def source_reference(ind: dict[str, Any], lang: str) -> str | None:
+    """Where in the documents the indicator comes from, in `lang` ("no" or "en"): each cited
+    document's title once, then its chapters (and tables or boxes), e.g. "Prop. 15 S (2015–2016)
+    Opptrappingsplanen for rusfeltet (2016–2020): kap. 2.1 Brukerne; kap. 3.4.1 …"."""
+    documents = load_catalog()["documents"]
+    chapters_by_document: dict[str, list[str]] = {}
+    for ref in ind.get("source_refs", []):
+        if ref["document"] not in documents:
+            raise KeyError(
+                f"indicator {ind['id']!r} cites document {ref['document']!r}, which is not under "
+                f"`documents` in the catalog {CATALOG_PATH}"
+            )
+        chapters_by_document.setdefault(ref["document"], []).append(ref[lang])
+    cited = [
+        f"{documents[doc][lang]}: {'; '.join(chapters)}." for doc, chapters in chapters_by_document.items()
+    ]
+    return " ".join(cited) or None
+
+
 def indicator_rows() -> list[dict[str, Any]]:
     """One flat row per indicator, as loaded into the warehouse for dim_indicator."""
     cat = load_catalog()
@@ -93,7 +112,8 @@ def indicator_rows() -> list[dict[str, Any]]:
                 "target_text": ind.get("target"),
                 "threshold": ind.get("threshold"),
                 "series_break": ind.get("series_break"),
-                "seed_ref": ind.get("seed_ref"),
+                "source_ref_no": source_reference(ind, "no"),
+                "source_ref_en": source_reference(ind, "en"),
                 "notes": ind.get("notes"),
                 "priority": ind["priority"],
                 "is_person_count": numerator_counts_persons(ind),

@@ -419,9 +419,9 @@ CENSUS_MEASURES = _census_measures()
 KARTLEGGING_CLIENTS = Contract(
     source="kartlegging",
     table="kartlegging_clients",
-    description="Client census at specialised institutions (as the 2003 mapping survey, seed "
-    "004): one row per registered client, with institution type, demographics, heavy use, and "
-    "per measure 0 not relevant, 1 receives it, 2 unmet need.",
+    description="Client census at specialised institutions (as the 2003 mapping survey by SINTEF "
+    "Helse and Rogalandsforskning): one row per registered client, with institution type, "
+    "demographics, heavy use, and per measure 0 not relevant, 1 receives it, 2 unmet need.",
     grain="one row per registered client (each client registered once)",
     key=("klient_nr",),
     file_format="CSV, ';'-separated, UTF-8, header row; one column t_<measure> per measure",

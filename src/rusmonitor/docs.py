@@ -131,9 +131,11 @@ def render_indicator_models_yaml() -> str:
             continue
         meta = {
             k: ind[k]
-            for k in ("goal", "area", "kind", "unit", "source", "direction", "priority", "seed_ref")
+            for k in ("goal", "area", "kind", "unit", "source", "direction", "priority")
             if ind.get(k) is not None
         }
+        if catalog.source_reference(ind, "en"):
+            meta["source_ref"] = catalog.source_reference(ind, "en")
         meta["dimensions"] = ind.get("dimensions", [])
         models.append(
             {

@@ -52,15 +52,15 @@ SOURCE_IDS = {
 SOURCE_YEARS = {
     "dodsarsak": range(2002, 2025),
     "brukerplan": range(2012, 2025),
-    # the client census was taken once, in November 2003 (seed 004); the patient-
-    # experience survey of TSB inpatients runs in rounds
+    # the client census was taken once, in November 2003 (SINTEF Helse and Rogalandsforskning);
+    # the patient-experience survey of TSB inpatients runs in rounds
     "kartlegging": (2003,),
     "pasopp": (2013, 2016, 2019, 2022),
 }
 ALL_YEARS = range(2002, 2025)
 
 # ---------------------------------------------------------------- calibration targets
-# National TSB patients per year; 2014 is "snaut 27 000" (plan, 002 L567).
+# National TSB patients per year; 2014 is "snaut 27 000" (Prop. 15 S (2015–2016), ch. 2.1).
 TSB_PATIENTS = {
     2010: 24_400,
     2011: 25_000,
@@ -78,7 +78,7 @@ TSB_PATIENTS = {
     2023: 29_800,
     2024: 30_200,
 }
-# Mean waiting time in days; 75 in 2010 and 55 in 2014 (002 L1943-1945).
+# Mean waiting time in days; 75 in 2010 and 55 in 2014 (Prop. 15 S (2015–2016), ch. 2.3.3).
 TSB_WAIT_MEAN = {
     2010: 75,
     2011: 71,
@@ -96,7 +96,8 @@ TSB_WAIT_MEAN = {
     2023: 42,
     2024: 41,
 }
-# Main condition (ICD-10) shares in 2014: alcohol 36, opioids 28, cannabis 13, several 10 (002 L567-575).
+# Main condition (ICD-10) shares in 2014: alcohol 36, opioids 28, cannabis 13, several 10
+# (Prop. 15 S (2015–2016), ch. 2.1).
 SUBSTANCE_SHARES_2014 = {
     "F10.2": 0.36,
     "F11.2": 0.28,
@@ -109,7 +110,7 @@ SUBSTANCE_SHARES_2014 = {
 SUBSTANCE_DRIFT = {"F10.2": 0.003, "F11.2": -0.004, "F12.2": 0.001}  # per year from 2014
 RHF_WAIT_FACTOR = {"helse_sor_ost": 1.0, "helse_vest": 0.9, "helse_midt_norge": 1.15, "helse_nord": 1.05}
 
-# Samdata, national 2014, MNOK current prices; TSB ≈ 4.6 bn (002 L1210-1213).
+# Samdata, national 2014, MNOK current prices; TSB ≈ 4.6 bn (Prop. 15 S (2015–2016), ch. 2.2).
 COSTS_2014 = {"Somatikk": 96_000.0, "PHV voksne": 15_800.0, "PHV barn og unge": 3_900.0, "TSB": 4_600.0}
 REAL_GROWTH = {
     "Somatikk": (0.018, 0.008),
@@ -134,7 +135,7 @@ INFLATION = {
     2023: 5.5,
     2024: 4.6,
 }
-# TSB activity 2014 (002 L1215-1230) and yearly trend.
+# TSB activity 2014 (Prop. 15 S (2015–2016), ch. 2.2) and yearly trend.
 TSB_ACTIVITY_2014 = {
     "oppholdsdogn": (586_000, -0.010),
     "innleggelser": (13_600, 0.005),
@@ -143,8 +144,9 @@ TSB_ACTIVITY_2014 = {
     "dognplasser_privat": (1_099, -0.005),
 }
 
-# IS-24/8, national FTEs in 2014 (Tabell 2.2, 002 L1243-1255): rus 702 + 69, felles 9 432,
-# psykisk helse 2 927. Only the rus split by target group is published; the others are ours.
+# IS-24/8, national FTEs in 2014 (Prop. 15 S (2015–2016), ch. 2.2, Tabell 2.2): rus 702 + 69,
+# felles 9 432, psykisk helse 2 927. Only the rus split by target group is published; the others
+# are ours.
 FTE_2014 = {
     ("rus", "voksne"): 702.0,
     ("rus", "barn"): 69.0,
@@ -472,9 +474,9 @@ def npr_episodes(seed: int, year: int) -> pd.DataFrame:
     return out.sort_values(["behandling_start", "episode_id"], kind="stable").reset_index(drop=True)
 
 
-# Detox (avrusning) stays and what follows them (seed 001: treatment within 24 hours of
-# discharge is the Stockholm model's promise). About a third of the stays here are followed by
-# a TSB treatment start within 24 hours.
+# Detox (avrusning) stays and what follows them (treatment within 24 hours of discharge is the
+# Stockholm model's promise, in the private members' proposal of 17 February 2015). About a third
+# of the stays here are followed by a TSB treatment start within 24 hours.
 DETOX_STAYS = 9_000
 DETOX_FOLLOWED_24H = 0.35
 
@@ -765,7 +767,7 @@ def write_is_24_8(seed: int, year: int, out: Path) -> Path:
 
 # ---------------------------------------------------------------- cause-of-death register
 # Drug-induced deaths (EMCDDA selection B): 234 in 2013, 76 % men, 266 a year on average over
-# 2002-2013 (002 L626-632). The sums of 2002-2013 here are 3 192 = 12 x 266.
+# 2002-2013 (Prop. 15 S (2015–2016), ch. 2.1). The sums of 2002-2013 here are 3 192 = 12 x 266.
 DRUG_DEATHS = {
     2002: 300,
     2003: 290,
@@ -836,8 +838,8 @@ def write_drug_deaths(seed: int, year: int, out: Path) -> Path:
 
 
 # ---------------------------------------------------------------- Brukerplan
-# Users mapped (Tabell 2.1, 002 L797-813): 11 372 in 2013 and 17 256 in 2014, by 201
-# municipalities at the end of 2014 (L677-679). Overall function level 2013: green 14, yellow 35,
+# Users mapped (Prop. 15 S (2015–2016), ch. 2.1, Tabell 2.1): 11 372 in 2013 and 17 256 in 2014,
+# by 201 municipalities at the end of 2014. Overall function level 2013: green 14, yellow 35,
 # red 40, blood-red 11 %; 2014: 8 / 39 / 43 / 11 % (printed shares; exact ones here round to
 # them). 13 % have an individual plan, 41 % score red or blood-red on work/activity, 8 % have no
 # fixed dwelling (2014).
@@ -931,8 +933,9 @@ def write_brukerplan(seed: int, year: int, out: Path) -> Path:
 
 
 # ---------------------------------------------------------------- Kriminalomsorgen
-# ND (drug programme with court control): Oslo 14 and Bergen 10 sentences in 2014 (002 L5558-
-# 5566); a trial in those two cities since 2006, offered by more probation offices from 2016.
+# ND (drug programme with court control): Oslo 14 and Bergen 10 sentences in 2014
+# (Prop. 15 S (2015–2016), ch. 3.4.8); a trial in those two cities since 2006, offered by more
+# probation offices from 2016.
 ND_OFFICES = {"oslo": "Oslo", "bergen": "Bergen"}
 ND_OFFICES_FROM_2016 = {
     "agder": "Agder",
@@ -985,10 +988,11 @@ def write_kriminalomsorgen(seed: int, year: int, out: Path) -> Path:
 
 
 # ---------------------------------------------------------------- client census (kartlegging)
-# The 2003 census of clients at specialised institutions (seed 004): 3 390 clients, 31 % women,
-# 2 067 / 660 / 663 by institution type, 1 770 heavy users, and for 27 measures the share
-# receiving it and the share with an unmet need (Tabell 6-3). The shares come straight from the
-# catalog's baselines, so the catalog stays the one place they are written.
+# The 2003 census of clients at specialised institutions (report of SINTEF Helse and
+# Rogalandsforskning): 3 390 clients, 31 % women, 2 067 / 660 / 663 by institution type, 1 770
+# heavy users, and for 27 measures the share receiving it and the share with an unmet need
+# (ch. 6.3, Tabell 6-3). The shares come straight from the catalog's baselines, so the catalog
+# stays the one place they are written.
 CENSUS_CLIENTS = 3_390
 CENSUS_WOMEN = 1_051  # 31.0 %
 CENSUS_INSTITUTIONS = {"korttids_poliklinisk": 2_067, "langtids": 660, "omsorg": 663}
@@ -1049,8 +1053,8 @@ def write_census(seed: int, year: int, out: Path) -> Path:
 
 
 # ---------------------------------------------------------------- patient experience (PasOpp)
-# TSB inpatients 2013 (002 L1339-1350): 14 % had little or no influence on their treatment,
-# 28 % had no individual plan and 23 % did not know.
+# TSB inpatients 2013 (Prop. 15 S (2015–2016), ch. 2.3): 14 % had little or no influence on their
+# treatment, 28 % had no individual plan and 23 % did not know.
 PASOPP_RESPONDENTS = {2013: 978, 2016: 1_020, 2019: 1_064, 2022: 1_090}
 PASOPP_LOW_INFLUENCE = {2013: 0.14}
 PASOPP_IP = {2013: (0.49, 0.28, 0.23)}  # ja, nei, vet ikke
@@ -1097,7 +1101,7 @@ def write_pasopp(seed: int, year: int, out: Path) -> Path:
 # ---------------------------------------------------------------- Ungdata
 # The youth survey: municipalities take part in a three-year cycle; pupils answer by school
 # grade. The plan gives no figures, only the direction: drinking and cannabis use among the
-# young have fallen since the turn of the century (002 L649-650, L1451-1454).
+# young have fallen since the turn of the century (Prop. 15 S (2015–2016), ch. 2.1 and 2.3.1).
 UNGDATA_GRADES = {"8": 13, "9": 14, "10": 15, "vg1": 16, "vg2": 17, "vg3": 18}  # grade -> age
 UNGDATA_DRUNK_2014 = {"8": 0.04, "9": 0.09, "10": 0.19, "vg1": 0.36, "vg2": 0.50, "vg3": 0.60}
 UNGDATA_CANNABIS_2014 = {"8": 0.005, "9": 0.01, "10": 0.03, "vg1": 0.06, "vg2": 0.09, "vg3": 0.11}

@@ -1,6 +1,7 @@
-"""One indicator in full: definition, numerator and denominator, source, reference in the plan
-documents, breaks in series, privacy rule, quality status from the latest GX run, every
-category's trend and the latest figures by area, with downloads."""
+"""One indicator in full: definition, numerator and denominator, source, where in the documents
+it comes from (title and chapter, in the reader's language), breaks in series, privacy rule,
+quality status from the latest GX run, every category's trend and the latest figures by area,
+with downloads."""
 
 import altair as alt
 import pandas as pd
@@ -13,7 +14,7 @@ import report_data
 from filters import url_select
 from page_context import published, published_caption, quality_banner, text
 from rusmonitor.contracts import contracts_for
-from texts import catalog_text, t
+from texts import catalog_text, lang, t
 
 pub = published()
 catalog = pub.catalog.sort_values("catalog_order")
@@ -37,7 +38,7 @@ facts = [
     (t("direction"), t(meta.direction) if meta.direction in ("up", "down", "none") else None),
     (t("target"), text(meta.target_text)),
     (t("series_break"), text(meta.series_break)),
-    (t("seed_ref"), text(meta.seed_ref)),
+    (t("source_ref"), text(meta[f"source_ref_{lang()}"])),
     (t("dimensions"), text(meta.dimensions)),
     (t("notes"), text(meta.notes)),
 ]

@@ -1,5 +1,5 @@
--- free_choice_share: share of the year's TSB patients with at least one episode under free
--- choice of treatment (fritt behandlingsvalg, from November 2015; 002 L5140-5153).
+-- free_choice_share: share of the year's TSB patients with at least one episode under free choice
+-- of treatment (fritt behandlingsvalg, from November 2015; Prop. 15 S (2015–2016), ch. 3.4.5).
 with
 
 {{ indicator_select(

@@ -1,7 +1,7 @@
--- golden_rule_gap: per RHF (and the country) and year, real growth in operating costs of TSB,
--- and of mental health care (PHV, adults and children together), minus that of somatics, in
--- percentage points. Fixed 2024 prices. numerator = the sector's real growth (%),
--- denominator = somatics' real growth (%), value = the difference (002 L175-177).
+-- golden_rule_gap: per RHF (and the country) and year, real growth in operating costs of TSB, and
+-- of mental health care (PHV, adults and children together), minus that of somatics, in percentage
+-- points. Fixed 2024 prices. numerator = the sector's real growth (%), denominator = somatics' real
+-- growth (%), value = the difference (Prop. 15 S (2015–2016), ch. 1.1, footnote 1).
 with
 
 costs as (

@@ -1,5 +1,5 @@
 -- ip_share_brukerplan: share of the users mapped in Brukerplan who have an individual plan
--- (13 % in 2014, 002 L1353-1356).
+-- (13 % in 2014, Prop. 15 S (2015–2016), ch. 2.3).
 with
 
 {{ indicator_select(

@@ -1,5 +1,6 @@
 -- nd_sentences: sentences to the drug programme with court control (ND) per probation office
--- (Oslo 14 and Bergen 10 in 2014, 002 L5558-5566); the country is the sum of the offices.
+-- (Oslo 14 and Bergen 10 in 2014, Prop. 15 S (2015–2016), ch. 3.4.8); the country is the sum of
+-- the offices.
 with
 
 sentences as (

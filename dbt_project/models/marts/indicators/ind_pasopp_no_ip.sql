@@ -1,5 +1,5 @@
 -- pasopp_no_ip: share of TSB inpatients answering that they have no individual plan, of those
--- answering (28 % in 2013; 23 % did not know, 002 L1348-1350).
+-- answering (28 % in 2013; 23 % did not know, Prop. 15 S (2015–2016), ch. 2.3).
 with
 
 {{ indicator_select(

@@ -1,5 +1,6 @@
 -- service_received_pct_clients: per measure, the share of all census clients marked as
--- receiving it (seed 004, Tabell 6-3). Each measure is its own series.
+-- receiving it (the 2003 census report of SINTEF Helse and Rogalandsforskning, ch. 6.3,
+-- Tabell 6-3). Each measure is its own series.
 with
 
 {{ indicator_select(

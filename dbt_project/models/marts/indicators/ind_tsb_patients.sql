@@ -1,5 +1,5 @@
 -- tsb_patients: distinct persons with a TSB treatment start in the year, by residence, in
--- total, by sex, age band and main substance (002 L567-575).
+-- total, by sex, age band and main substance (Prop. 15 S (2015–2016), ch. 2.1).
 with
 
 {{ indicator_select(

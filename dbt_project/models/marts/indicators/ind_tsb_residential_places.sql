@@ -1,5 +1,5 @@
 -- tsb_residential_places: TSB residential (døgn) places, public and private, per RHF (Samdata;
--- 1 906 places in 2014 of which 1 099 private, 002 L581-584).
+-- 1 906 places in 2014 of which 1 099 private, Prop. 15 S (2015–2016), ch. 2.2).
 with
 
 places as (

@@ -1,5 +1,6 @@
--- unmet_need_pct_clients: per measure, the share of all census clients whose staff marked an
--- unmet need (udekket behov) for it (seed 004, Tabell 6-3). Each measure is its own series.
+-- unmet_need_pct_clients: per measure, the share of all census clients whose staff marked an unmet
+-- need (udekket behov) for it (the 2003 census report of SINTEF Helse and Rogalandsforskning,
+-- ch. 6.3, Tabell 6-3). Each measure is its own series.
 with
 
 {{ indicator_select(
