@@ -132,7 +132,7 @@ def free_port() -> int:
 LINE_CITATION = re.compile(r"\b00[0-9] L[0-9]+|\bL[0-9]{2,5}(?:[-–][0-9]+)?\b")
 OUTSIDE_REFERENCE = re.compile(
     r"\bseeds?[- ]0{2}[0-9]|\b0{2}[0-9]_[0-9a-f]{16}\b|(?:\.\.|/work)/shared\b|\bshared/real(?:data)"
-    r"|\bnotes/seed"
+    r"|\bnotes/seed|\bDESIGN\.md\b|\bsteering\s+repo"
 )
 CITATION_PATTERNS = (LINE_CITATION, OUTSIDE_REFERENCE)
 

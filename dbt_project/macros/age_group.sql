@@ -1,4 +1,4 @@
-{#- Age bands used across the marts (DESIGN.md: 'all' or a band such as 18-24). -#}
+{#- Age bands used across the marts ('all' or a band such as 18-24). -#}
 {% macro age_group(age) -%}
     case
         when {{ age }} < 18 then '0-17'

@@ -1,4 +1,4 @@
-{#- One indicator model in the standard columns the long mart unions (DESIGN.md), from a
+{#- One indicator model in the standard columns the long mart unions (mart_indicator_values.yml), from a
     relation with one row per person, episode, respondent or cell.
 
     geo: hierarchies of (level, column), e.g. [[('rhf', 'rhf_code'), ('hf', 'hf_code')]]; every

@@ -49,7 +49,7 @@ def warehouse_path() -> Path:
 
 
 def serving_path() -> Path:
-    """The published file the report reads (DESIGN.md: data/serving/warehouse.duckdb)."""
+    """The published file the report reads (data/serving/warehouse.duckdb by default)."""
     return _path("RUSMONITOR_SERVING", data_dir() / "serving" / "warehouse.duckdb")
 
 

@@ -1,4 +1,4 @@
-"""95 % intervals for every indicator row (row_id, ci_low, ci_high), by the catalog's kind (DESIGN.md):
+"""95 % intervals for every indicator row (row_id, ci_low, ci_high), by the catalog's kind:
 
 - share: Wilson score interval (statsmodels proportion_confint), in percent;
 - person counts and rates of persons: exact Poisson (Garwood, chi-square quantiles from
