@@ -35,11 +35,15 @@ log = logging.getLogger(__name__)
 MART_YAML = DBT_PROJECT_DIR / "models" / "marts" / "mart_indicator_values.yml"
 
 
+def _mart_model() -> dict:
+    doc = yaml.safe_load(MART_YAML.read_text(encoding="utf-8"))
+    return next(m for m in doc["models"] if m["name"] == "mart_indicator_values")
+
+
 def mart_contract() -> tuple[list[str], list[str]]:
     """The public columns (in order) and the key of the long mart, from its dbt model contract:
     one definition for dbt, GX and publication."""
-    doc = yaml.safe_load(MART_YAML.read_text(encoding="utf-8"))
-    model = next(m for m in doc["models"] if m["name"] == "mart_indicator_values")
+    model = _mart_model()
     columns = [c["name"] for c in model["columns"]]
     key = next(
         t["unique_combination"]["arguments"]["columns"]
@@ -51,9 +55,7 @@ def mart_contract() -> tuple[list[str], list[str]]:
 
 def target_statuses() -> list[str]:
     """The statuses the mart contract accepts (its dbt accepted_values test)."""
-    doc = yaml.safe_load(MART_YAML.read_text(encoding="utf-8"))
-    model = next(m for m in doc["models"] if m["name"] == "mart_indicator_values")
-    column = next(c for c in model["columns"] if c["name"] == "target_status")
+    column = next(c for c in _mart_model()["columns"] if c["name"] == "target_status")
     test = next(t for t in column["data_tests"] if isinstance(t, dict) and "accepted_values" in t)
     return list(test["accepted_values"]["arguments"]["values"])
 

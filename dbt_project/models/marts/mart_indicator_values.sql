@@ -83,50 +83,30 @@ plan_baseline as (
 
 ),
 
+-- the series' baseline year, then the values of that year, over one window per series
 series_baseline as (
 
     select
-        visible.indicator_id,
-        visible.geo_level,
-        visible.geo_code,
-        visible.sex,
-        visible.age_group,
-        visible.breakdown,
+        visible.*,
         coalesce(
-            max(visible.year) filter (where visible.year <= plan_baseline.plan_baseline_year),
-            min(visible.year) filter (where visible.year > plan_baseline.plan_baseline_year)
+            max(case when value is not null and year <= plan_baseline_year then year end) over series,
+            min(case when value is not null and year > plan_baseline_year then year end) over series
         ) as baseline_year
     from visible
     cross join plan_baseline
-    where visible.value is not null
-    group by all
+    window series as (partition by indicator_id, geo_level, geo_code, sex, age_group, breakdown)
 
 ),
 
 with_baseline as (
 
     select
-        visible.*,
-        series_baseline.baseline_year,
-        base.value as baseline_value,
-        base.ci_low as baseline_ci_low,
-        base.ci_high as baseline_ci_high
-    from visible
-    left join series_baseline
-        on series_baseline.indicator_id = visible.indicator_id
-        and series_baseline.geo_level = visible.geo_level
-        and series_baseline.geo_code = visible.geo_code
-        and series_baseline.sex = visible.sex
-        and series_baseline.age_group = visible.age_group
-        and series_baseline.breakdown = visible.breakdown
-    left join visible as base
-        on base.indicator_id = visible.indicator_id
-        and base.geo_level = visible.geo_level
-        and base.geo_code = visible.geo_code
-        and base.sex = visible.sex
-        and base.age_group = visible.age_group
-        and base.breakdown = visible.breakdown
-        and base.year = series_baseline.baseline_year
+        *,
+        max(case when year = baseline_year then value end) over series as baseline_value,
+        max(case when year = baseline_year then ci_low end) over series as baseline_ci_low,
+        max(case when year = baseline_year then ci_high end) over series as baseline_ci_high
+    from series_baseline
+    window series as (partition by indicator_id, geo_level, geo_code, sex, age_group, breakdown)
 
 ),
 
