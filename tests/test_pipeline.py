@@ -281,3 +281,64 @@ def test_one_bad_samdata_cell_loses_only_its_own_record_end_to_end(copied):
     assert costs == [("PHV barn og unge", 1), ("PHV voksne", 1), ("TSB", 1)]
     mart = _mart(copied["serving"])
     assert _value(mart, "tsb_cost_nok", 2014, "national", "NO", "total") == pytest.approx(4600.0, abs=0.05)
+
+
+def test_trends_are_the_tests_they_name_refitted_independently(pipeline):
+    """Each published trend is refitted from the published values with statsmodels (Poisson GLM,
+    WLS, OLS) or, for the chi-square test for trend, from its identity chi2 = N r^2 over the
+    persons; the p-values agree, and a window with a hidden year or under five years has none."""
+    import numpy as np
+    import statsmodels.api as sm
+    from scipy import stats
+
+    series = ["indicator_id", "geo_level", "geo_code", "sex", "age_group", "breakdown"]
+    with duckdb.connect(str(pipeline["serving"]), read_only=True) as con:
+        trends = con.execute("SELECT * FROM mart_indicator_trends").df()
+        values = con.execute(
+            "SELECT m.*, i.kind FROM mart_indicator_values m JOIN dim_indicator i USING (indicator_id)"
+        ).df()
+    assert set(trends.method.dropna()) == {
+        "chi_square_trend",
+        "poisson_regression",
+        "weighted_regression",
+        "linear_regression",
+    }
+    assert {"increasing", "decreasing", "no_significant_change", "hidden_values"} <= set(trends.trend)
+    assert trends[trends.trend.isin(["hidden_values", "not_enough_points"])].p_value.isna().all()
+    assert (trends[trends.trend == "not_enough_points"].n_points < 5).all()
+    by_series = values.groupby(series)
+    checked = 0
+    for method, rows in trends[trends.method.notna()].groupby("method"):
+        for trend in rows.sample(min(len(rows), 25), random_state=1).itertuples():
+            points = by_series.get_group(tuple(getattr(trend, c) for c in series))
+            points = points[points.year.between(trend.first_year, trend.last_year)].sort_values("year")
+            assert len(points) == trend.n_points and points.value.notna().all()
+            year = points.year.to_numpy(float) - points.year.mean()
+            design = sm.add_constant(year)
+            if method == "poisson_regression":
+                offset = np.log(points.denominator) if points.kind.iloc[0] == "rate" else None
+                fit = sm.GLM(
+                    points.numerator.to_numpy(float), design, family=sm.families.Poisson(), offset=offset
+                ).fit()
+                p = np.asarray(fit.pvalues)[1]
+            elif method == "weighted_regression":
+                se = (points.ci_high - points.ci_low) / (2 * 1.959964)
+                fit = sm.WLS(points.value.to_numpy(float), design, weights=1 / se.to_numpy(float) ** 2).fit()
+                p = 2 * stats.norm.sf(
+                    abs(np.asarray(fit.params)[1] / np.sqrt(np.asarray(fit.normalized_cov_params)[1, 1]))
+                )
+            elif method == "linear_regression":
+                p = stats.linregress(year, points.value).pvalue
+            else:  # Cochran-Armitage: N r^2, r the correlation of outcome and year over persons
+                x, n = points.numerator.to_numpy(float), points.denominator.to_numpy(float)
+                big_n = n.sum()
+                mean_t, mean_y = (n * year).sum() / big_n, x.sum() / big_n
+                cov = (x * year).sum() / big_n - mean_t * mean_y
+                var_t, var_y = (n * year**2).sum() / big_n - mean_t**2, mean_y * (1 - mean_y)
+                p = stats.chi2.sf(big_n * cov**2 / (var_t * var_y), 1) if var_y > 0 else 1.0
+            assert abs(p - trend.p_value) < 1e-5, (method, trend)
+            checked += 1
+    assert checked >= 60
+    # the plan-period window of a series is its years 2015-2020
+    plan = trends[trends.period == "plan_period"]
+    assert plan.first_year.min() >= 2015 and plan.last_year.max() <= 2020

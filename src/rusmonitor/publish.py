@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 PUBLISHED_TABLES = (
     "mart_indicator_values",
     "mart_indicator_lineage",
+    "mart_indicator_trends",
     "dim_indicator",
     "dim_geography",
     "dim_time",
