@@ -17,6 +17,7 @@ from conftest import table_fingerprints
 from rusmonitor import landing_survey
 from rusmonitor.contracts import contracts_for
 from rusmonitor.load import MAX_LINE, FilesStillBeingWritten, LoadError, load_source
+from rusmonitor.quality import QualityGateFailed
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 CASES = list(csv.DictReader((CORPUS / "FAULTS.csv").open(encoding="utf-8")))
@@ -29,7 +30,14 @@ def test_the_fault_corpus_covers_every_outcome_and_source():
     assert {c["expect"] for c in CASES} == {"reject", "quarantine", "incomplete", "warning", "loaded"} - {
         "incomplete"  # the cut-off files are in MANIFEST.csv
     }
-    assert {c["source"] for c in CASES} >= {"npr", "is_24_8", "dodsarsak", "brukerplan", "samdata", "ssb_population"}
+    assert {c["source"] for c in CASES} >= {
+        "npr",
+        "is_24_8",
+        "dodsarsak",
+        "brukerplan",
+        "samdata",
+        "ssb_population",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +113,8 @@ def test_fault(case, base_warehouse, tmp_path, caplog):
         return
 
     if case["expect"] == "reject":
-        with pytest.raises(LoadError) as err:  # a data error: the task fails without a retry
+        # a data error (airflow_tasks.fail_on_data_error): the task fails without a retry
+        with pytest.raises((LoadError, QualityGateFailed)) as err:
             load_source(case["source"], landing, warehouse)
         assert not isinstance(err.value, FilesStillBeingWritten)
         _assert_readable(str(err.value), case, name)
@@ -130,11 +139,13 @@ def test_fault(case, base_warehouse, tmp_path, caplog):
     assert {r[0] for r in kept} == {e.row for e in result.quarantined}
     if case["expect"] == "quarantine":
         messages = [str(e) for e in result.quarantined]
-        _assert_readable(next(m for m in messages if case["message"] in m), case, name)
+        _assert_readable(
+            next(m for m in messages if case["message"] in m and repr(case["column"]) in m), case, name
+        )
         for m in messages:
             assert len(m) < MAX_MESSAGE, m[:200]
     elif case["expect"] == "warning":  # loaded, and what was passed over is logged
-        (note,) = [r.getMessage() for r in caplog.records if case["message"] in r.getMessage()][:1]
+        (note,) = [r.getMessage() for r in caplog.records if case["position"] in r.getMessage()]
         _assert_readable(note, case, name)
     else:
         assert result.quarantined == []

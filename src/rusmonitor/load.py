@@ -185,7 +185,9 @@ def _decoded(path: Path) -> str:
 def _read_csv(path: Path, contract: Contract) -> Incoming:
     text = _decoded(path)
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a 50 MB field is read, then reported
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    # strict: a quote left open would otherwise swallow the rest of the file into one field
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    start = 1
     try:
         header = next(reader, None)
         records, starts = [], []
@@ -197,7 +199,9 @@ def _read_csv(path: Path, contract: Contract) -> Incoming:
             start = reader.line_num + 1
     except csv.Error as e:
         raise LoadError(
-            str(path), f"{path}: line {reader.line_num + 1}: not a valid ';'-separated file ({e})"
+            str(path),
+            f"{path}: line {start}: not a valid ';'-separated record ({e}; a quote opened and "
+            "not closed, or text after a closing quote?)",
         ) from e
     if not header or not any(h.strip() for h in header):
         raise LoadError(str(path), f"{path}: the file is empty")
@@ -308,17 +312,21 @@ def _sheet_rows(path: Path, name: str, df: pd.DataFrame) -> pd.DataFrame:
 
 def _read_samdata(path: Path) -> list[Incoming]:
     try:
-        # keep_default_na=False: a cell reading "n/a" is a value to report, not a silent blank
-        sheets = pd.read_excel(
-            path, sheet_name=None, header=SAMDATA_HEADER_ROW - 1, dtype=str, keep_default_na=False
-        )
+        # only the sheets the contract reads: a notes sheet beside them is no business of the load
+        with pd.ExcelFile(path) as book:
+            names = [s for s in book.sheet_names if s in (SAMDATA_COST_SHEET, *SAMDATA_SHEETS)]
+            found_sheets = book.sheet_names
+            # keep_default_na=False: a cell reading "n/a" is a value to report, not a silent blank
+            sheets = pd.read_excel(
+                book, sheet_name=names, header=SAMDATA_HEADER_ROW - 1, dtype=str, keep_default_na=False
+            )
         sheets = {name: frame.replace({"": None}) for name, frame in sheets.items()}
     except Exception as e:  # openpyxl raises several types for a broken zip or workbook
         raise LoadError(str(path), f"{path}: not a readable XLSX workbook: {e}") from e
     wanted = [SAMDATA_COST_SHEET, *SAMDATA_SHEETS]
     missing = [s for s in wanted if s not in sheets]
     if missing:
-        raise LoadError(str(path), f"{path}: missing sheet(s) {missing}; found {list(sheets)}")
+        raise LoadError(str(path), f"{path}: missing sheet(s) {missing}; found {found_sheets}")
     out = []
     for name, (contract, header) in SAMDATA_SHEETS.items():
         df = sheets[name]
@@ -387,7 +395,7 @@ def jsonstat_frame(doc: dict) -> pd.DataFrame:
     """A JSON-stat 2.0 dataset as a long frame: one column per dimension (codes), then value and
     status. Values are row-major with the last dimension fastest; `value` and `status` may be
     lists or sparse objects keyed by position, as the standard allows."""
-    if doc.get("class") != "dataset" or "id" not in doc or "size" not in doc:
+    if not isinstance(doc, dict) or doc.get("class") != "dataset" or "id" not in doc or "size" not in doc:
         raise ValueError("not a JSON-stat 2.0 dataset (needs class 'dataset', 'id' and 'size')")
     ids, sizes = doc["id"], doc["size"]
     codes = []
@@ -931,7 +939,11 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
         con.execute("COMMIT" if passed else "ROLLBACK")
         quality_store.record(results, "raw", context=name, con=con)
         if not passed:
-            raise quality.QualityGateFailed(results, what=f"{name} was not loaded (raw unchanged): ")
+            # what was set aside is often why (a one-row sheet quarantined leaves it empty)
+            why = f" after setting aside {set_aside[0]}" if set_aside else ""
+            raise quality.QualityGateFailed(
+                results, what=_capped(f"{name} was not loaded (raw unchanged){why}: ")
+            )
     finally:
         for i in range(len(incoming)):
             con.unregister(f"incoming_{i}")
