@@ -19,9 +19,11 @@ never read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import fnmatch
+import io
 import json
 import logging
 import time
@@ -124,6 +126,7 @@ class LoadError(Exception):
 
 
 SHORT_BY = "_short_by"  # how many fields a CSV line lacks against its header
+EXTRA = "_extra"  # the non-empty fields of a CSV line after its header's last column
 RECORD = "_record"  # which record of the file: what a quarantine sets aside, one per value
 LETTER = "_letter"  # the spreadsheet column of a record's value (unpivoted sheets)
 
@@ -162,48 +165,67 @@ class LoadResult:
 
 
 # ---------------------------------------------------------------- readers (file -> text frames)
-def _read_csv(path: Path, contract: Contract) -> Incoming:
+def _decoded(path: Path) -> str:
+    """The file as text; a byte that is not UTF-8 is reported by its offset in the file and its
+    physical line, so it can be found with a hex editor or `sed -n <line>p`."""
+    data = path.read_bytes()
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # not part of a name
     try:
-        df = pd.read_csv(
-            path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8", skip_blank_lines=True
-        )
+        return data[bom:].decode("utf-8")
     except UnicodeDecodeError as e:
+        at = bom + e.start  # the offset in the file, not in a parser's buffer
+        line = data.count(b"\n", 0, at) + 1
         raise LoadError(
             str(path),
-            f"{path}: the file is not UTF-8 text ({e.reason} at byte {e.start}); re-export it as UTF-8",
+            f"{path}: the file is not UTF-8 text: byte {at} (line {line}) is "
+            f"{data[at : at + 1]!r} ({e.reason}); re-export it as UTF-8",
         ) from e
-    except pd.errors.EmptyDataError as e:
-        raise LoadError(str(path), f"{path}: the file is empty") from e
-    except pd.errors.ParserError as e:
-        raise LoadError(str(path), f"{path}: not a valid ';'-separated file: {e}") from e
-    _check_header(path, list(df.columns), contract)
-    if df.empty:
-        raise LoadError(str(path), f"{path}: the file has a header but no data rows")
-    df = df.replace({"": None})
-    starts, widths = _physical_lines(path)
-    if len(starts) == len(df):
-        df[ROW] = starts  # where each record starts, a quoted field over several lines counted
-        df[SHORT_BY] = np.maximum(0, len(df.columns) - 1 - np.asarray(widths))
-    else:  # the two readers disagree on the records: fall back to one line per record
-        df[ROW] = np.arange(2, len(df) + 2)  # line numbers: the header is line 1
-    return Incoming(contract, df, where="line")
 
 
-def _physical_lines(path: Path) -> tuple[list[int], list[int]]:
-    """The line each record starts on and its number of fields. pandas pads a short line with
-    empty fields; a line that lacks fields is not one with blank fields, so they are counted."""
-    starts, widths = [], []
-    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # pandas reads long fields too
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f, delimiter=";")
-        next(reader, None)  # the header
+def _read_csv(path: Path, contract: Contract) -> Incoming:
+    text = _decoded(path)
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # a 50 MB field is read, then reported
+    # strict: a quote left open would otherwise swallow the rest of the file into one field
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    start = 1
+    try:
+        header = next(reader, None)
+        records, starts = [], []
         start = reader.line_num + 1
         for record in reader:
-            if record:  # pandas skips blank lines
+            if record:  # a blank line is no record
+                records.append(record)
                 starts.append(start)
-                widths.append(len(record))
             start = reader.line_num + 1
-    return starts, widths
+    except csv.Error as e:
+        raise LoadError(
+            str(path),
+            f"{path}: line {start}: not a valid ';'-separated record ({e}; a quote opened and "
+            "not closed, or text after a closing quote?)",
+        ) from e
+    if not header or not any(h.strip() for h in header):
+        raise LoadError(str(path), f"{path}: the file is empty")
+    while header and header[-1] == "":  # a ';' at the end of the header line is no column
+        header.pop()
+    _check_header(path, header, contract)
+    if not records:
+        raise LoadError(str(path), f"{path}: the file has a header but no data rows")
+    width = len(header)
+    fields = [r[:width] + [""] * (width - len(r)) for r in records]
+    df = pd.DataFrame(fields, columns=header, dtype=object).replace({"": None})
+    df[ROW] = starts  # where each record starts, a quoted field over several lines counted
+    # pandas would pad a short line and fail on a long one; each is this record's fault only
+    df[SHORT_BY] = [max(0, width - len(r)) for r in records]
+    # fields after the last column: empty ones are a trailing ';' (dropped), others a value
+    # that belongs to no column (the record is set aside, the extra text kept in it)
+    extra = [";".join(r[width:]) if any(r[width:]) else None for r in records]
+    df[EXTRA] = extra
+    trailing = sum(1 for r, x in zip(records, extra, strict=True) if len(r) > width and x is None)
+    if trailing:
+        log.info(
+            "%s: %d line(s) end with ';': the empty field after the last column is ignored", path, trailing
+        )
+    return Incoming(contract, df, where="line")
 
 
 def _check_header(
@@ -214,6 +236,11 @@ def _check_header(
     extra = [c for c in found if c not in expected]
     if not missing and not extra:
         return
+    twice = sorted({c for c in found if found.count(c) > 1})
+    if twice:
+        raise LoadError(
+            str(path), f"{path}: {where} {row}: the header names column(s) {twice} more than once"
+        )
     hint = ""
     if len(found) == 1 and any(sep in found[0] for sep in ",\t|"):
         hint = " The header is one column: is the delimiter ';'?"
@@ -250,26 +277,63 @@ SAMDATA_COST_SHEET = "Driftskostnader"
 SAMDATA_HEADER_ROW = 3  # a title on row 1, a blank row 2
 
 
+TOTAL_NAMES = ("hele landet", "totalt", "i alt", "sum")  # a sum row, not a health trust
+TOTAL = "_total"  # a sheet row that sums others: set aside, never loaded to be summed again
+
+
+def _sheet_rows(path: Path, name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The sheet's table with its sheet row numbers: rows below it that are blank or hold only a
+    note in column A (source, footnote) are no data, so they are dropped and the notes logged;
+    a total row is flagged."""
+    df = df.copy()
+    df[ROW] = np.arange(SAMDATA_HEADER_ROW + 1, len(df) + SAMDATA_HEADER_ROW + 1)
+    rest = df.iloc[:, 1 : len(df.columns) - 1]
+    first = df.iloc[:, 0].astype("string").str.strip()
+    is_year = first.str.fullmatch(r"\d{4}(\.0)?").fillna(False).astype(bool)
+    no_data = rest.isna().all(axis=1).to_numpy() & ~is_year.to_numpy()
+    end = len(df)
+    while end > 0 and no_data[end - 1]:
+        end -= 1
+    for _, r in df.iloc[end:].iterrows():
+        if pd.notna(r.iloc[0]):
+            log.info(
+                "%s: sheet %r cell A%d: a note under the table, not data: %s",
+                path,
+                name,
+                r[ROW],
+                shown(r.iloc[0]),
+            )
+    df = df.iloc[:end].copy()
+    if "helseforetak" in df.columns:
+        names = df[["rhf", "helseforetak"]].apply(lambda c: c.astype("string").str.strip().str.lower())
+        df[TOTAL] = names.isin(TOTAL_NAMES).any(axis=1).to_numpy()
+    return df
+
+
 def _read_samdata(path: Path) -> list[Incoming]:
     try:
-        # keep_default_na=False: a cell reading "n/a" is a value to report, not a silent blank
-        sheets = pd.read_excel(
-            path, sheet_name=None, header=SAMDATA_HEADER_ROW - 1, dtype=str, keep_default_na=False
-        )
+        # only the sheets the contract reads: a notes sheet beside them is no business of the load
+        with pd.ExcelFile(path) as book:
+            names = [s for s in book.sheet_names if s in (SAMDATA_COST_SHEET, *SAMDATA_SHEETS)]
+            found_sheets = book.sheet_names
+            # keep_default_na=False: a cell reading "n/a" is a value to report, not a silent blank
+            sheets = pd.read_excel(
+                book, sheet_name=names, header=SAMDATA_HEADER_ROW - 1, dtype=str, keep_default_na=False
+            )
         sheets = {name: frame.replace({"": None}) for name, frame in sheets.items()}
     except Exception as e:  # openpyxl raises several types for a broken zip or workbook
         raise LoadError(str(path), f"{path}: not a readable XLSX workbook: {e}") from e
     wanted = [SAMDATA_COST_SHEET, *SAMDATA_SHEETS]
     missing = [s for s in wanted if s not in sheets]
     if missing:
-        raise LoadError(str(path), f"{path}: missing sheet(s) {missing}; found {list(sheets)}")
+        raise LoadError(str(path), f"{path}: missing sheet(s) {missing}; found {found_sheets}")
     out = []
     for name, (contract, header) in SAMDATA_SHEETS.items():
         df = sheets[name]
         renamed = [header.get(str(c), str(c)) for c in df.columns]
         _check_header(path, renamed, contract, where=f"sheet {name!r} row", row=SAMDATA_HEADER_ROW)
         df.columns = renamed
-        df[ROW] = np.arange(SAMDATA_HEADER_ROW + 1, len(df) + SAMDATA_HEADER_ROW + 1)
+        df = _sheet_rows(path, name, df)
         letters = {c: get_column_letter(i + 1) for i, c in enumerate(renamed)}
         out.append(Incoming(contract, df, where=f"sheet {name!r} row", letters=letters))
     # Costs come wide (one column per sector), as Samdata publishes them; unpivot to the contract.
@@ -306,10 +370,9 @@ def _read_samdata(path: Path) -> list[Incoming]:
         raise LoadError(
             str(path), f"{path}: sheet {SAMDATA_COST_SHEET!r} must have the columns {expected}", errors
         )
-    df = df.rename(columns=ids)
-    df[ROW] = np.arange(SAMDATA_HEADER_ROW + 1, len(df) + SAMDATA_HEADER_ROW + 1)
+    df = _sheet_rows(path, SAMDATA_COST_SHEET, df.rename(columns=ids))
     long = df.melt(
-        id_vars=["aar", "rhf", "helseforetak", ROW],
+        id_vars=["aar", "rhf", "helseforetak", ROW, TOTAL],
         value_vars=list(sectors),
         var_name="sektor",
         value_name="driftskostnader_mnok",
@@ -332,7 +395,7 @@ def jsonstat_frame(doc: dict) -> pd.DataFrame:
     """A JSON-stat 2.0 dataset as a long frame: one column per dimension (codes), then value and
     status. Values are row-major with the last dimension fastest; `value` and `status` may be
     lists or sparse objects keyed by position, as the standard allows."""
-    if doc.get("class") != "dataset" or "id" not in doc or "size" not in doc:
+    if not isinstance(doc, dict) or doc.get("class") != "dataset" or "id" not in doc or "size" not in doc:
         raise ValueError("not a JSON-stat 2.0 dataset (needs class 'dataset', 'id' and 'size')")
     ids, sizes = doc["id"], doc["size"]
     codes = []
@@ -342,6 +405,13 @@ def jsonstat_frame(doc: dict) -> pd.DataFrame:
             index = list(doc["dimension"][dim]["category"]["label"])
         ordered = index if isinstance(index, list) else sorted(index, key=index.get)
         codes.append(np.array(ordered, dtype=object))
+    if len(sizes) != len(ids):
+        raise ValueError(f"'id' names {len(ids)} dimensions but 'size' has {len(sizes)} entries")
+    for dim, size, categories in zip(ids, sizes, codes, strict=True):
+        if size != len(categories):  # the values would be read against the wrong categories
+            raise ValueError(
+                f"'size' says dimension {dim!r} has {size} categories, its index has {len(categories)}"
+            )
     n = int(np.prod(sizes))
     positions = np.unravel_index(np.arange(n), sizes)
     frame = pd.DataFrame({dim: codes[i][positions[i]] for i, dim in enumerate(ids)})
@@ -349,6 +419,8 @@ def jsonstat_frame(doc: dict) -> pd.DataFrame:
     values = [None] * n
     if isinstance(raw_values, dict):
         for k, v in raw_values.items():
+            if not 0 <= int(k) < n:
+                raise ValueError(f"'value' has position {k}, but 'size' implies {n} values")
             values[int(k)] = v
     else:
         if len(raw_values) != n:
@@ -374,8 +446,14 @@ def _read_population(path: Path) -> Incoming:
         long = jsonstat_frame(doc)
     except UnicodeDecodeError as e:
         raise LoadError(str(path), f"{path}: the file is not UTF-8 text") from e
-    except (json.JSONDecodeError, ValueError, KeyError, TypeError) as e:
-        raise LoadError(str(path), f"{path}: not a valid JSON-stat 2.0 dataset: {e}") from e
+    except json.JSONDecodeError as e:
+        raise LoadError(
+            str(path),
+            f"{path}: not valid JSON at character {e.pos} (line {e.lineno}, column {e.colno}): {e.msg}",
+        ) from e
+    except (ValueError, KeyError, TypeError, IndexError) as e:
+        what = f"no {e}" if isinstance(e, KeyError) else str(e)
+        raise LoadError(str(path), f"{path}: not a valid JSON-stat 2.0 dataset: {what}") from e
     need = {"Region", "Kjonn", "Alder", "Tid"}
     if not need <= set(long.columns):
         raise LoadError(
@@ -440,12 +518,38 @@ def file_kind(source: str, path: Path) -> str:
     return OTHER_PATTERNS[source]
 
 
-def landing_files(source: str, landing: Path) -> list[Path]:
+def _named_as_extracts(source: str, landing: Path) -> list[Path]:
     kinds = [p for p, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
     found = {f for kind in kinds for f in (landing / source).glob(f"*/{kind}")}
-    # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename); a
-    # folder named *.csv or a dangling link is no file (landing_survey lists them)
-    return sorted(f for f in found if not f.name.startswith((".", "~")) and f.is_file())
+    # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename)
+    return sorted(f for f in found if not f.name.startswith((".", "~")))
+
+
+def landing_files(source: str, landing: Path) -> list[Path]:
+    return [f for f in _named_as_extracts(source, landing) if f.is_file()]
+
+
+def not_files(source: str, landing: Path) -> dict[str, str]:
+    """Entries named as an extract that are no file to read: a folder named *.csv, a link to
+    nothing. {path relative to landing: what it is}."""
+    out = {}
+    for f in _named_as_extracts(source, landing):
+        rel = f"{source}/{f.relative_to(landing / source).as_posix()}"
+        if f.is_symlink() and not f.exists():
+            out[rel] = f"a symbolic link to {f.readlink()}, which does not exist"
+        elif not f.is_file():
+            out[rel] = "a folder, not a file" if f.is_dir() else "not a regular file"
+    return out
+
+
+def _not_files_error(source: str, landing: Path, broken: dict[str, str]) -> LoadError:
+    listed = "; ".join(f"{name} is {what}" for name, what in list(broken.items())[:5])
+    more = f" (and {len(broken) - 5} more)" if len(broken) > 5 else ""
+    return LoadError(
+        next(iter(broken)),
+        f"[{source}] {listed}{more}: named as an extract but nothing to read, so its period is not "
+        "loaded. Replace it with the file, or remove it.",
+    )
 
 
 class FilesStillBeingWritten(RuntimeError):
@@ -584,8 +688,20 @@ def period_year_of(contract: Contract) -> str:
     return f"year({year})" if column.dtype == "date" else year
 
 
+TOTAL_REASON = "a total row, not a health trust: set aside (the warehouse sums the trusts itself)"
+
+
 def _violations_sql(inc: Incoming, view: str, period_year: int | None = None) -> str:
     parts = []
+    if TOTAL in inc.frame.columns:
+        name = "coalesce(CASE WHEN lower(trim(helseforetak)) IN ({t}) THEN 'helseforetak' END, 'rhf')"
+        t = ", ".join(f"'{n}'" for n in TOTAL_NAMES)
+        parts.append(
+            f"SELECT {RECORD} AS record, {ROW} AS row, {name.format(t=t)} AS col, "
+            f"CASE WHEN lower(trim(helseforetak)) IN ({t}) THEN helseforetak ELSE rhf END AS value, "
+            f"'{TOTAL_REASON}' AS reason FROM {view} WHERE {TOTAL}"
+        )
+        view = f"(SELECT * FROM {view} WHERE NOT {TOTAL})"
     for c in inc.contract.columns:
         for cond, reason in _checks(c, inc.contract, period_year):
             r = reason.replace("'", "''")
@@ -599,6 +715,14 @@ def _violations_sql(inc: Incoming, view: str, period_year: int | None = None) ->
             f"SELECT {RECORD} AS record, {ROW} AS row, '{inc.contract.columns[-1].name}' AS col, "
             f"NULL AS value, 'the line has ' || ({n} - {SHORT_BY}) || ' of the header''s {n} fields' "
             f"AS reason FROM {view} WHERE {SHORT_BY} > 0"
+        )
+    if EXTRA in inc.frame.columns:  # a value after the last column: the fields may be shifted too
+        n = len(inc.contract.columns)
+        parts.append(
+            f"SELECT {RECORD} AS record, {ROW} AS row, '{inc.contract.columns[-1].name}' AS col, "
+            f"{EXTRA} AS value, 'the line has more fields than the header''s {n}: a value after "
+            f"the last column (a '';'' inside an unquoted field?)' AS reason FROM {view} "
+            f"WHERE {EXTRA} IS NOT NULL"
         )
     # every record of a duplicated key is set aside: which of them is right cannot be told
     key = ", ".join(f'"{k}"' for k in inc.contract.key)
@@ -666,8 +790,10 @@ def _row_error(inc: Incoming, file: str, r: tuple) -> RowError:
 def _collect_violations(
     con: duckdb.DuckDBPyConnection, inc: Incoming, file: str, found: str
 ) -> tuple[list[RowError], int]:
-    bad, total = con.execute(f"SELECT count(DISTINCT record), count(*) FROM {found}").fetchall()[0]
-    if bad > max(MAX_BAD_ROWS_ANYWAY, MAX_BAD_SHARE * len(inc.frame)):
+    bad, total, totals = con.execute(
+        f"SELECT count(DISTINCT record), count(*), count(*) FILTER (reason = '{TOTAL_REASON}') FROM {found}"
+    ).fetchall()[0]
+    if bad - totals > max(MAX_BAD_ROWS_ANYWAY, MAX_BAD_SHARE * len(inc.frame)):
         first = con.execute(
             f"SELECT * FROM {found} ORDER BY row, record, col LIMIT {MAX_REPORTED_ERRORS}"
         ).fetchall()
@@ -813,7 +939,11 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
         con.execute("COMMIT" if passed else "ROLLBACK")
         quality_store.record(results, "raw", context=name, con=con)
         if not passed:
-            raise quality.QualityGateFailed(results, what=f"{name} was not loaded (raw unchanged): ")
+            # what was set aside is often why (a one-row sheet quarantined leaves it empty)
+            why = f" after setting aside {set_aside[0]}" if set_aside else ""
+            raise quality.QualityGateFailed(
+                results, what=_capped(f"{name} was not loaded (raw unchanged){why}: ")
+            )
     finally:
         for i in range(len(incoming)):
             con.unregister(f"incoming_{i}")
@@ -844,7 +974,8 @@ def _write_rows(
         [load_id, name, digest, bad],
     )
     if errors:
-        fields = ", ".join(f'{c!r}: t."{c}"' for c in [*inc.contract.column_names, ROW])
+        kept = [*inc.contract.column_names, ROW] + [EXTRA] * (EXTRA in inc.frame.columns)
+        fields = ", ".join(f'{c!r}: t."{c}"' for c in kept)
         records = dict(
             con.execute(
                 f"SELECT {RECORD}, CAST(to_json({{{fields}}}) AS VARCHAR) FROM {view} AS t "
@@ -915,6 +1046,9 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
     loaded: each file is its own transaction)."""
     landing = landing or landing_dir()
     files = landing_files(source, landing)
+    broken = not_files(source, landing)  # a data error, not a transient one: said after the rest
+    if not files and broken:
+        raise _not_files_error(source, landing, broken)
     if not files:
         raise FileNotFoundError(f"no landing files for {source!r} under {landing / source}")
     # One file per period folder and kind is current, by versions.py's rule (a correction, then
@@ -967,6 +1101,8 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
                 result.seconds,
             )
             results.append(result)
+    if broken:  # everything else is loaded and committed
+        raise _not_files_error(source, landing, broken)
     if unsettled:  # everything else is loaded and committed; a retry picks these up
         raise FilesStillBeingWritten(sorted(unsettled), unsettled)
     return results
