@@ -1,6 +1,7 @@
 """The catalog is the one source of truth for indicators: what reads it finds what it needs."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import yaml
 from conftest import CITATION_PATTERNS, forbidden_citations
 from rusmonitor import catalog
 from rusmonitor.quality import published_indicators
-from rusmonitor.settings import ROOT
+from rusmonitor.settings import CATALOG_PATH, ROOT
 
 
 def test_norwegian_keys_survive_yaml():
@@ -105,3 +106,33 @@ def test_no_file_in_the_repository_cites_file_lines_or_outside_paths():
         for m in pattern.finditer(text)
     ]
     assert not found, "cite documents by title and chapter:\n" + "\n".join(found)
+
+
+def _limit_literals(limit: int) -> re.Pattern:
+    """The ways the suppression limit L has been written out as a number: "1–L", [1, 2, …, L],
+    `suppression_limit: L`, a fallback `or L` or `fillna(L)`, `between(1, L)`, "below L+1" (a
+    distance band of "1-L,9 km" in a publisher's file is not one)."""
+    small = ", ".join(str(n) for n in range(1, limit + 1))
+    return re.compile(
+        rf"\b1\s?[-–]\s?{limit}\b(?![,.]\d)|\[{small}\]"
+        rf"|\b(?:suppression_limit|protection_level)[\"': =]{{1,4}}{limit}\b"
+        rf"|SUPPRESSION_LIMIT\s*=|\bor {limit}\)|fillna\({limit}\)|between\(1, {limit}\)"
+        rf"|\b(?:below|under) {limit + 1}\b",
+        re.IGNORECASE,
+    )
+
+
+def test_the_suppression_limit_is_written_only_in_the_catalog():
+    pattern = _limit_literals(catalog.default_suppression_limit())
+    found = [
+        f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+        for path, text in _repository_text_files()
+        if path != CATALOG_PATH
+        for m in pattern.finditer(text)
+    ]
+    assert not found, "read the limit from the catalog (catalog.default_suppression_limit()):\n" + "\n".join(
+        found
+    )
+    # the one place: the catalog's top-level key (no indicator sets its own yet)
+    limit = catalog.default_suppression_limit()
+    assert pattern.findall(CATALOG_PATH.read_text(encoding="utf-8")) == [f"suppression_limit: {limit}"]

@@ -16,9 +16,6 @@ from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH
 PERSON_UNITS = {"persons", "deaths", "sentences"}
 # Rates whose numerator is not persons (FTEs per inhabitants).
 NON_PERSON_RATES = {"municipal_fte_per_10k"}
-# Cells whose person counts are at or below this are hidden unless the catalog sets its own
-# `suppression_limit` on an indicator (Kommunehelsa's default: 1-4 hidden, 0 shown).
-DEFAULT_SUPPRESSION_LIMIT = 4
 
 
 def numerator_counts_persons(ind: dict[str, Any]) -> bool:
@@ -50,6 +47,20 @@ def _fix_norwegian_keys(node: Any) -> Any:
 def load_catalog() -> dict[str, Any]:
     with CATALOG_PATH.open(encoding="utf-8") as f:
         return _fix_norwegian_keys(yaml.safe_load(f))
+
+
+def default_suppression_limit() -> int:
+    """Person counts from 1 up to this are hidden unless an indicator sets its own limit."""
+    return int(load_catalog()["suppression_limit"])
+
+
+def suppression_limit(ind: dict[str, Any]) -> int:
+    return int(ind.get("suppression_limit", default_suppression_limit()))
+
+
+def small_counts_text() -> str:
+    """The hidden counts as a range "1–<limit>", for texts in either language."""
+    return f"1–{default_suppression_limit()}"
 
 
 def indicators() -> list[dict[str, Any]]:
@@ -118,11 +129,9 @@ def indicator_rows() -> list[dict[str, Any]]:
                 "priority": ind["priority"],
                 "is_person_count": numerator_counts_persons(ind),
                 "is_denominator_person_count": denominator_counts_persons(ind),
-                "suppression_limit": ind.get("suppression_limit", DEFAULT_SUPPRESSION_LIMIT),
+                "suppression_limit": suppression_limit(ind),
                 # how wide a hidden small count's feasible interval must be (default: the limit)
-                "protection_level": ind.get(
-                    "protection_level", ind.get("suppression_limit", DEFAULT_SUPPRESSION_LIMIT)
-                ),
+                "protection_level": ind.get("protection_level", suppression_limit(ind)),
                 # the persons counted where another indicator counts them too (disclosure
                 # control hides such a count in both or in neither)
                 "numerator_is": ind.get("numerator_is"),

@@ -308,6 +308,7 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
     hidden = Column("suppressed") == True  # noqa: E712
     person_count = Column("is_person_count") == True  # noqa: E712
     person_denominator = Column("is_denominator_person_count") == True  # noqa: E712
+    small_counts = list(range(1, catalog.default_suppression_limit() + 1))
     ids = [i["id"] for i in catalog.indicators()]
     published = published_indicators()
     columns, key = mart_contract()
@@ -325,12 +326,12 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
         gxe.ExpectColumnValuesToNotBeNull(column="value", row_condition=shown),
         gxe.ExpectColumnValuesToBeNull(column="value", row_condition=hidden),
         gxe.ExpectColumnValuesToNotBeNull(column="suppression_reason", row_condition=hidden),
-        # privacy: no visible person count between 1 and 4
+        # privacy: no visible person count from 1 up to the catalog's limit
         gxe.ExpectColumnValuesToNotBeInSet(
-            column="numerator", value_set=[1, 2, 3, 4], row_condition=person_count
+            column="numerator", value_set=small_counts, row_condition=person_count
         ),
         gxe.ExpectColumnValuesToNotBeInSet(
-            column="denominator", value_set=[1, 2, 3, 4], row_condition=person_denominator
+            column="denominator", value_set=small_counts, row_condition=person_denominator
         ),
         # the 95 % interval contains the value (derived gaps: value - ci_low, ci_high - value)
         gxe.ExpectColumnValuesToBeBetween(column="ci_low_gap", min_value=-1e-9),
