@@ -1,5 +1,6 @@
 """The catalog is the one source of truth for indicators: what reads it finds what it needs."""
 
+import copy
 import os
 import re
 from pathlib import Path
@@ -136,3 +137,22 @@ def test_the_suppression_limit_is_written_only_in_the_catalog():
     # the one place: the catalog's top-level key (no indicator sets its own yet)
     limit = catalog.default_suppression_limit()
     assert pattern.findall(CATALOG_PATH.read_text(encoding="utf-8")) == [f"suppression_limit: {limit}"]
+
+
+def test_every_indicator_unit_is_declared_with_labels_and_decimals():
+    cat = copy.deepcopy(catalog.load_catalog())
+    catalog.check_units(cat)
+    cat["indicators"][0]["unit"] = "furlongs"
+    with pytest.raises(ValueError, match=f"{cat['indicators'][0]['id']}.*furlongs"):
+        catalog.check_units(cat)
+    cat = copy.deepcopy(catalog.load_catalog())
+    del cat["units"]["days"]["en"]
+    with pytest.raises(ValueError, match="days.*en"):
+        catalog.check_units(cat)
+
+
+def test_units_say_what_the_report_intervals_and_checks_need():
+    assert catalog.rate_scales() == {"per_1000": 1000.0, "per_10000": 10000.0, "per_100000": 100000.0}
+    assert catalog.unit_range("percent") == (0, 100) and catalog.unit_range("fte") is None
+    persons = {r["indicator_id"]: r["is_person_count"] for r in catalog.indicator_rows()}
+    assert persons["municipal_fte_per_10k"] is False and persons["tsb_patients"] is True

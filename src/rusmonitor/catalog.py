@@ -12,11 +12,6 @@ import yaml
 
 from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH
 
-# Units whose count is a count of persons (a death, a sentence is one person's).
-PERSON_UNITS = {"persons", "deaths", "sentences"}
-# Rates whose numerator is not persons (FTEs per inhabitants).
-NON_PERSON_RATES = {"municipal_fte_per_10k"}
-
 
 def numerator_counts_persons(ind: dict[str, Any]) -> bool:
     """Shares count persons (users, patients, respondents, referrals, discharges) in their
@@ -24,8 +19,8 @@ def numerator_counts_persons(ind: dict[str, Any]) -> bool:
     if ind["kind"] == "share":
         return True
     if ind["kind"] == "rate":
-        return ind["id"] not in NON_PERSON_RATES
-    return ind["kind"] == "count" and ind["unit"] in PERSON_UNITS
+        return ind.get("numerator_counts_persons", True)  # FTEs per inhabitants are not persons
+    return ind["kind"] == "count" and bool(units()[ind["unit"]].get("persons"))
 
 
 def denominator_counts_persons(ind: dict[str, Any]) -> bool:
@@ -43,10 +38,43 @@ def _fix_norwegian_keys(node: Any) -> Any:
     return node
 
 
+def check_units(cat: dict[str, Any]) -> None:
+    """Every indicator's unit is declared under `units`, with its labels and decimals."""
+    declared = cat["units"]
+    for name, unit in declared.items():
+        missing = {"no", "en", "decimals"} - set(unit)
+        if missing:
+            raise ValueError(f"unit {name!r} in the catalog {CATALOG_PATH} lacks {sorted(missing)}")
+    for ind in cat["indicators"]:
+        if ind["unit"] not in declared:
+            raise ValueError(
+                f"indicator {ind['id']!r} is in unit {ind['unit']!r}, which is not under `units` "
+                f"in the catalog {CATALOG_PATH}"
+            )
+
+
 @lru_cache(maxsize=1)
 def load_catalog() -> dict[str, Any]:
     with CATALOG_PATH.open(encoding="utf-8") as f:
-        return _fix_norwegian_keys(yaml.safe_load(f))
+        cat = _fix_norwegian_keys(yaml.safe_load(f))
+    check_units(cat)
+    return cat
+
+
+def units() -> dict[str, dict[str, Any]]:
+    """unit -> {no, en, decimals, and where they apply scale, range, persons}."""
+    return load_catalog()["units"]
+
+
+def unit_range(unit: str) -> tuple[float, float] | None:
+    """The values a share, mean or median in `unit` can take (a count of bed-days has none)."""
+    bounds = units()[unit].get("range")
+    return tuple(bounds) if bounds else None
+
+
+def rate_scales() -> dict[str, float]:
+    """Rate unit -> inhabitants it is per (per_1000 -> 1000)."""
+    return {name: float(u["scale"]) for name, u in units().items() if "scale" in u}
 
 
 def default_suppression_limit() -> int:

@@ -60,10 +60,6 @@ def target_statuses() -> list[str]:
     return list(test["accepted_values"]["arguments"]["values"])
 
 
-# Ranges of a value by unit, for shares, means and medians (a count of bed-days is not a duration).
-UNIT_RANGES = {"percent": (0, 100), "days": (0, 365)}
-
-
 CRITICAL = "critical"
 WARNING = "warning"
 
@@ -364,8 +360,9 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
                     WARNING,
                 )
             )
-        if ind["kind"] in ("share", "mean", "median") and ind["unit"] in UNIT_RANGES:
-            lo, hi = UNIT_RANGES[ind["unit"]]
+        value_range = catalog.unit_range(ind["unit"])
+        if ind["kind"] in ("share", "mean", "median") and value_range:
+            lo, hi = value_range
             out.append(
                 gxe.ExpectColumnValuesToBeBetween(
                     column="value", min_value=lo, max_value=hi, row_condition=cond
