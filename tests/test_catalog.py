@@ -50,7 +50,7 @@ def test_indicator_model_yaml_is_generated_from_the_catalog():
 
 
 NOT_SCANNED_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "target"}
-NOT_SCANNED_DIRS |= {"logs", "dbt_packages", "test-output"}
+NOT_SCANNED_DIRS |= {"logs", "dbt_packages", "test-output", ".import_linter_cache"}
 BINARY_SUFFIXES = {".gz", ".zip", ".png", ".jpg", ".ico", ".duckdb", ".wal", ".parquet", ".xlsx"}
 
 
@@ -60,7 +60,8 @@ def _repository_text_files():
         dirs[:] = [d for d in dirs if d not in NOT_SCANNED_DIRS and here / d != ROOT / "data"]
         for name in files:
             path = here / name
-            if name == "uv.lock" or path.suffix in BINARY_SUFFIXES:
+            # a worktree's `.git` file names the worktree, not the repository's content
+            if name in ("uv.lock", ".git") or path.suffix in BINARY_SUFFIXES:
                 continue
             try:
                 yield path, path.read_text(encoding="utf-8")
@@ -156,3 +157,10 @@ def test_units_say_what_the_report_intervals_and_checks_need():
     assert catalog.unit_range("percent") == (0, 100) and catalog.unit_range("fte") is None
     persons = {r["indicator_id"]: r["is_person_count"] for r in catalog.indicator_rows()}
     assert persons["municipal_fte_per_10k"] is False and persons["tsb_patients"] is True
+
+
+def test_the_citation_check_catches_issue_numbers_and_line_numbers():
+    # written in pieces so that this file does not cite anything itself
+    issue, line = "issue" + " 12", "L" + "567"
+    assert forbidden_citations(f"as {issue} asks, see {line}") == [line, issue]
+    assert forbidden_citations("Issues" + "-3 and GX #11579, loaded by l14") == ["Issues" + "-3"]
