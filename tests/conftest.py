@@ -134,7 +134,10 @@ OUTSIDE_REFERENCE = re.compile(
     r"\bseeds?[- ]0{2}[0-9]|\b0{2}[0-9]_[0-9a-f]{16}\b|(?:\.\.|/work)/shared\b|\bshared/real(?:data)"
     r"|\bnotes/seed|\bDESIGN\.md\b|\bsteering\s+repo"
 )
-CITATION_PATTERNS = (LINE_CITATION, OUTSIDE_REFERENCE)
+# The project's own issue tracker is outside the repository too (the word and a number); an upstream
+# project's bug named with its tracker ("GX #11579") says where the workaround comes from.
+PROJECT_ISSUE = re.compile(r"\bissues?[ -]?[0-9]+\b", re.IGNORECASE)
+CITATION_PATTERNS = (LINE_CITATION, OUTSIDE_REFERENCE, PROJECT_ISSUE)
 
 
 def forbidden_citations(text: str) -> list[str]:

@@ -1,6 +1,8 @@
 """The catalog is the one source of truth for indicators: what reads it finds what it needs."""
 
+import copy
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import yaml
 from conftest import CITATION_PATTERNS, forbidden_citations
 from rusmonitor import catalog
 from rusmonitor.quality import published_indicators
-from rusmonitor.settings import ROOT
+from rusmonitor.settings import CATALOG_PATH, ROOT
 
 
 def test_norwegian_keys_survive_yaml():
@@ -48,7 +50,7 @@ def test_indicator_model_yaml_is_generated_from_the_catalog():
 
 
 NOT_SCANNED_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "target"}
-NOT_SCANNED_DIRS |= {"logs", "dbt_packages", "test-output"}
+NOT_SCANNED_DIRS |= {"logs", "dbt_packages", "test-output", ".import_linter_cache"}
 BINARY_SUFFIXES = {".gz", ".zip", ".png", ".jpg", ".ico", ".duckdb", ".wal", ".parquet", ".xlsx"}
 
 
@@ -58,7 +60,8 @@ def _repository_text_files():
         dirs[:] = [d for d in dirs if d not in NOT_SCANNED_DIRS and here / d != ROOT / "data"]
         for name in files:
             path = here / name
-            if name == "uv.lock" or path.suffix in BINARY_SUFFIXES:
+            # a worktree's `.git` file names the worktree, not the repository's content
+            if name in ("uv.lock", ".git") or path.suffix in BINARY_SUFFIXES:
                 continue
             try:
                 yield path, path.read_text(encoding="utf-8")
@@ -105,3 +108,59 @@ def test_no_file_in_the_repository_cites_file_lines_or_outside_paths():
         for m in pattern.finditer(text)
     ]
     assert not found, "cite documents by title and chapter:\n" + "\n".join(found)
+
+
+def _limit_literals(limit: int) -> re.Pattern:
+    """The ways the suppression limit L has been written out as a number: "1–L", [1, 2, …, L],
+    `suppression_limit: L`, a fallback `or L` or `fillna(L)`, `between(1, L)`, "below L+1" (a
+    distance band of "1-L,9 km" in a publisher's file is not one)."""
+    small = ", ".join(str(n) for n in range(1, limit + 1))
+    return re.compile(
+        rf"\b1\s?[-–]\s?{limit}\b(?![,.]\d)|\[{small}\]"
+        rf"|\b(?:suppression_limit|protection_level)[\"': =]{{1,4}}{limit}\b"
+        rf"|SUPPRESSION_LIMIT\s*=|\bor {limit}\)|fillna\({limit}\)|between\(1, {limit}\)"
+        rf"|\b(?:below|under) {limit + 1}\b",
+        re.IGNORECASE,
+    )
+
+
+def test_the_suppression_limit_is_written_only_in_the_catalog():
+    pattern = _limit_literals(catalog.default_suppression_limit())
+    found = [
+        f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+        for path, text in _repository_text_files()
+        if path != CATALOG_PATH
+        for m in pattern.finditer(text)
+    ]
+    assert not found, "read the limit from the catalog (catalog.default_suppression_limit()):\n" + "\n".join(
+        found
+    )
+    # the one place: the catalog's top-level key (no indicator sets its own yet)
+    limit = catalog.default_suppression_limit()
+    assert pattern.findall(CATALOG_PATH.read_text(encoding="utf-8")) == [f"suppression_limit: {limit}"]
+
+
+def test_every_indicator_unit_is_declared_with_labels_and_decimals():
+    cat = copy.deepcopy(catalog.load_catalog())
+    catalog.check_units(cat)
+    cat["indicators"][0]["unit"] = "furlongs"
+    with pytest.raises(ValueError, match=f"{cat['indicators'][0]['id']}.*furlongs"):
+        catalog.check_units(cat)
+    cat = copy.deepcopy(catalog.load_catalog())
+    del cat["units"]["days"]["en"]
+    with pytest.raises(ValueError, match="days.*en"):
+        catalog.check_units(cat)
+
+
+def test_units_say_what_the_report_intervals_and_checks_need():
+    assert catalog.rate_scales() == {"per_1000": 1000.0, "per_10000": 10000.0, "per_100000": 100000.0}
+    assert catalog.unit_range("percent") == (0, 100) and catalog.unit_range("fte") is None
+    persons = {r["indicator_id"]: r["is_person_count"] for r in catalog.indicator_rows()}
+    assert persons["municipal_fte_per_10k"] is False and persons["tsb_patients"] is True
+
+
+def test_the_citation_check_catches_issue_numbers_and_line_numbers():
+    # written in pieces so that this file does not cite anything itself
+    issue, line = "issue" + " 12", "L" + "567"
+    assert forbidden_citations(f"as {issue} asks, see {line}") == [line, issue]
+    assert forbidden_citations("Issues" + "-3 and GX #11579, loaded by l14") == ["Issues" + "-3"]

@@ -56,4 +56,5 @@ def test_demo_generates_runs_the_dag_and_serves_the_report(tmp_path, pipeline):
         published = con.execute("SELECT count(DISTINCT indicator_id) FROM mart_indicator_values").fetchall()[
             0
         ][0]
-    assert published == len(published_indicators()) == 34
+    # every indicator dbt publishes (the catalog's, but the one no data can give yet)
+    assert published == len(published_indicators()) > 0

@@ -88,7 +88,8 @@ def test_reference_figure_reproduces_from_the_published_mart(pipeline, ref):
 
 
 def test_every_reference_figure_is_checked_against_the_mart():
-    assert len(REFERENCE_ROWS) == len(reference_figures()) == 99
+    # none is left out for an indicator not published (and the file is not empty)
+    assert REFERENCE_ROWS == reference_figures() and REFERENCE_ROWS
 
 
 GEO_DIMENSIONS = {"rhf", "hf", "county", "municipality", "nd_office", "correctional_region"}

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import duckdb
 
+from rusmonitor.catalog import default_suppression_limit, small_counts_text
+
 log = logging.getLogger(__name__)
 
 NEW_YEAR = 2024
@@ -241,7 +243,7 @@ def disclosure_audit(b: Bench) -> dict:
         "exact": int(s.exact.sum()),
         "under_protected": int(s.under_protected.sum()),
         "findings": len(report.findings),
-        "truly_small": int(t.true_value.between(1, 4).sum()),
+        "truly_small": int(t.true_value.between(1, default_suppression_limit()).sum()),
         "solves": report.solves,
         "text": format_report(report, max_findings=10),
     }
@@ -655,7 +657,7 @@ def report(results: dict[str, dict]) -> str:
         lines.append("")
         lines.append(
             f"disclosure audit of the published file: {_fmt(a['seconds'])} s, {a['solves']} linear "
-            f"programmes; {a['hidden_cells']} hidden cells ({a['truly_small']} truly 1-4): "
+            f"programmes; {a['hidden_cells']} hidden cells ({a['truly_small']} truly {small_counts_text()}): "
             f"{a['exact']} exactly derivable, {a['under_protected']} under-protected, "
             f"{a['findings']} findings; peak {_fmt(a['peak_mb'], 0)} MB"
         )

@@ -12,14 +12,6 @@ import yaml
 
 from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH
 
-# Units whose count is a count of persons (a death, a sentence is one person's).
-PERSON_UNITS = {"persons", "deaths", "sentences"}
-# Rates whose numerator is not persons (FTEs per inhabitants).
-NON_PERSON_RATES = {"municipal_fte_per_10k"}
-# Cells whose person counts are at or below this are hidden unless the catalog sets its own
-# `suppression_limit` on an indicator (Kommunehelsa's default: 1-4 hidden, 0 shown).
-DEFAULT_SUPPRESSION_LIMIT = 4
-
 
 def numerator_counts_persons(ind: dict[str, Any]) -> bool:
     """Shares count persons (users, patients, respondents, referrals, discharges) in their
@@ -27,8 +19,8 @@ def numerator_counts_persons(ind: dict[str, Any]) -> bool:
     if ind["kind"] == "share":
         return True
     if ind["kind"] == "rate":
-        return ind["id"] not in NON_PERSON_RATES
-    return ind["kind"] == "count" and ind["unit"] in PERSON_UNITS
+        return ind.get("numerator_counts_persons", True)  # FTEs per inhabitants are not persons
+    return ind["kind"] == "count" and bool(units()[ind["unit"]].get("persons"))
 
 
 def denominator_counts_persons(ind: dict[str, Any]) -> bool:
@@ -46,10 +38,57 @@ def _fix_norwegian_keys(node: Any) -> Any:
     return node
 
 
+def check_units(cat: dict[str, Any]) -> None:
+    """Every indicator's unit is declared under `units`, with its labels and decimals."""
+    declared = cat["units"]
+    for name, unit in declared.items():
+        missing = {"no", "en", "decimals"} - set(unit)
+        if missing:
+            raise ValueError(f"unit {name!r} in the catalog {CATALOG_PATH} lacks {sorted(missing)}")
+    for ind in cat["indicators"]:
+        if ind["unit"] not in declared:
+            raise ValueError(
+                f"indicator {ind['id']!r} is in unit {ind['unit']!r}, which is not under `units` "
+                f"in the catalog {CATALOG_PATH}"
+            )
+
+
 @lru_cache(maxsize=1)
 def load_catalog() -> dict[str, Any]:
     with CATALOG_PATH.open(encoding="utf-8") as f:
-        return _fix_norwegian_keys(yaml.safe_load(f))
+        cat = _fix_norwegian_keys(yaml.safe_load(f))
+    check_units(cat)
+    return cat
+
+
+def units() -> dict[str, dict[str, Any]]:
+    """unit -> {no, en, decimals, and where they apply scale, range, persons}."""
+    return load_catalog()["units"]
+
+
+def unit_range(unit: str) -> tuple[float, float] | None:
+    """The values a share, mean or median in `unit` can take (a count of bed-days has none)."""
+    bounds = units()[unit].get("range")
+    return tuple(bounds) if bounds else None
+
+
+def rate_scales() -> dict[str, float]:
+    """Rate unit -> inhabitants it is per (per_1000 -> 1000)."""
+    return {name: float(u["scale"]) for name, u in units().items() if "scale" in u}
+
+
+def default_suppression_limit() -> int:
+    """Person counts from 1 up to this are hidden unless an indicator sets its own limit."""
+    return int(load_catalog()["suppression_limit"])
+
+
+def suppression_limit(ind: dict[str, Any]) -> int:
+    return int(ind.get("suppression_limit", default_suppression_limit()))
+
+
+def small_counts_text() -> str:
+    """The hidden counts as a range "1–<limit>", for texts in either language."""
+    return f"1–{default_suppression_limit()}"
 
 
 def indicators() -> list[dict[str, Any]]:
@@ -118,11 +157,9 @@ def indicator_rows() -> list[dict[str, Any]]:
                 "priority": ind["priority"],
                 "is_person_count": numerator_counts_persons(ind),
                 "is_denominator_person_count": denominator_counts_persons(ind),
-                "suppression_limit": ind.get("suppression_limit", DEFAULT_SUPPRESSION_LIMIT),
+                "suppression_limit": suppression_limit(ind),
                 # how wide a hidden small count's feasible interval must be (default: the limit)
-                "protection_level": ind.get(
-                    "protection_level", ind.get("suppression_limit", DEFAULT_SUPPRESSION_LIMIT)
-                ),
+                "protection_level": ind.get("protection_level", suppression_limit(ind)),
                 # the persons counted where another indicator counts them too (disclosure
                 # control hides such a count in both or in neither)
                 "numerator_is": ind.get("numerator_is"),

@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser(
         "audit-disclosure",
         help="play a linear-programming attacker on the published files: can any hidden count "
-        "of 1-4 persons be worked out? (exit 1 if so)",
+        "of persons up to the catalog's suppression limit be worked out? (exit 1 if so)",
     )
     a.add_argument("serving", nargs="?", default=None, help="serving file (default: RUSMONITOR_SERVING)")
     a.add_argument(

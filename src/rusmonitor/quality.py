@@ -60,10 +60,6 @@ def target_statuses() -> list[str]:
     return list(test["accepted_values"]["arguments"]["values"])
 
 
-# Ranges of a value by unit, for shares, means and medians (a count of bed-days is not a duration).
-UNIT_RANGES = {"percent": (0, 100), "days": (0, 365)}
-
-
 CRITICAL = "critical"
 WARNING = "warning"
 
@@ -308,6 +304,7 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
     hidden = Column("suppressed") == True  # noqa: E712
     person_count = Column("is_person_count") == True  # noqa: E712
     person_denominator = Column("is_denominator_person_count") == True  # noqa: E712
+    small_counts = list(range(1, catalog.default_suppression_limit() + 1))
     ids = [i["id"] for i in catalog.indicators()]
     published = published_indicators()
     columns, key = mart_contract()
@@ -325,12 +322,12 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
         gxe.ExpectColumnValuesToNotBeNull(column="value", row_condition=shown),
         gxe.ExpectColumnValuesToBeNull(column="value", row_condition=hidden),
         gxe.ExpectColumnValuesToNotBeNull(column="suppression_reason", row_condition=hidden),
-        # privacy: no visible person count between 1 and 4
+        # privacy: no visible person count from 1 up to the catalog's limit
         gxe.ExpectColumnValuesToNotBeInSet(
-            column="numerator", value_set=[1, 2, 3, 4], row_condition=person_count
+            column="numerator", value_set=small_counts, row_condition=person_count
         ),
         gxe.ExpectColumnValuesToNotBeInSet(
-            column="denominator", value_set=[1, 2, 3, 4], row_condition=person_denominator
+            column="denominator", value_set=small_counts, row_condition=person_denominator
         ),
         # the 95 % interval contains the value (derived gaps: value - ci_low, ci_high - value)
         gxe.ExpectColumnValuesToBeBetween(column="ci_low_gap", min_value=-1e-9),
@@ -363,8 +360,9 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
                     WARNING,
                 )
             )
-        if ind["kind"] in ("share", "mean", "median") and ind["unit"] in UNIT_RANGES:
-            lo, hi = UNIT_RANGES[ind["unit"]]
+        value_range = catalog.unit_range(ind["unit"])
+        if ind["kind"] in ("share", "mean", "median") and value_range:
+            lo, hi = value_range
             out.append(
                 gxe.ExpectColumnValuesToBeBetween(
                     column="value", min_value=lo, max_value=hi, row_condition=cond

@@ -17,17 +17,20 @@ from typing import Any
 
 import pandas as pd
 
+from rusmonitor.catalog import small_counts_text
 from rusmonitor.quality import mart_contract
 
 SUPPRESSED = ":"
 MISSING = ".."
 FLAGS = {
     "no": {
-        SUPPRESSED: "Skjult av personvernhensyn (1–4 personer, eller tall som ville avslørt dem)",
+        SUPPRESSED: f"Skjult av personvernhensyn ({small_counts_text()} personer, "
+        "eller tall som ville avslørt dem)",
         MISSING: "Tall finnes ikke",
     },
     "en": {
-        SUPPRESSED: "Withheld for privacy (1–4 persons, or figures that would reveal them)",
+        SUPPRESSED: f"Withheld for privacy ({small_counts_text()} persons, "
+        "or figures that would reveal them)",
         MISSING: "Not available",
     },
 }

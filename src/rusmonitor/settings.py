@@ -20,7 +20,7 @@ MUNICIPALITY_CROSSWALK_SEED = DBT_PROJECT_DIR / "seeds" / "ref_municipality_cros
 COUNTY_VERSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "ref_county_versions.csv"
 POPULATION_BASE = PACKAGE_DIR / "reference" / "population_2023.csv.gz"
 
-# The sample extracts' seed (generate.py); here so the CLI can name it without importing pandas.
+# The sample extracts' seed (rusmonitor.generate); here so the CLI can name it without importing pandas.
 DEFAULT_SEED = 2016
 
 # The Airflow pool every task that opens the warehouse runs in. One slot: DuckDB allows one

@@ -44,7 +44,7 @@ facts = [
 ]
 st.markdown("  \n".join(f"**{label}.** {value}" for label, value in facts if value))
 if meta.is_person_count or meta.is_denominator_person_count:
-    st.caption(t("suppression", limit=int(meta.suppression_limit or 4) + 1))
+    st.caption(t("suppression", limit=int(meta.suppression_limit) + 1))
 
 st.markdown(f"**{t('quality_of_indicator')}**")
 tables = tuple(c.table for c in contracts_for(meta.source_id))

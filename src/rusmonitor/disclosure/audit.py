@@ -26,6 +26,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from rusmonitor.catalog import default_suppression_limit, small_counts_text
 from rusmonitor.disclosure.cells import build_cells
 from rusmonitor.disclosure.lp import integer_interval, intervals, verdict
 from rusmonitor.disclosure.relations import structural_relations
@@ -411,11 +412,11 @@ def format_report(report: Report, max_findings: int = 30) -> str:
     )
     if report.truth is not None:
         t = report.truth
-        small = t.true_value.between(1, 4)
+        small = t.true_value.between(1, default_suppression_limit())
         # only exactly solved intervals must hold the truth (the others are inner bounds)
         outside = (t.solved & ((t.true_value < t.low - 1e-6) | (t.true_value > t.high + 1e-6))).sum()
         lines.append(
-            f"against the build warehouse: {int(small.sum())} hidden cells are truly 1-4; "
+            f"against the build warehouse: {int(small.sum())} hidden cells are truly {small_counts_text()}; "
             f"{int((small & (t.exact | t.under_protected)).sum())} of them exposed; "
             f"{int(t.solved.sum())} intervals solved exactly, {int(outside)} of them miss the true "
             "value (must be 0)"

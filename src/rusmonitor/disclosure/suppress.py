@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from rusmonitor.catalog import default_suppression_limit
 from rusmonitor.disclosure.cells import Cells, build_cells
 from rusmonitor.disclosure.relations import check_relations, structural_relations
 from rusmonitor.disclosure.specs import Spec
@@ -128,10 +129,11 @@ def extended_system(built: Cells, relations: pd.DataFrame, specs: dict[str, Spec
         ),
         shape=(n_comp, n + n_comp),
     )
+    default_limit = default_suppression_limit()  # a cell no indicator sets a limit for
     return Extended(
         values=np.concatenate([values, comp_value]),
-        limit=np.concatenate([limits["limit"].fillna(4).to_numpy(float), comp_limit]),
-        protection=np.concatenate([limits["protection"].fillna(4).to_numpy(float), comp_prot]),
+        limit=np.concatenate([limits["limit"].fillna(default_limit).to_numpy(float), comp_limit]),
+        protection=np.concatenate([limits["protection"].fillna(default_limit).to_numpy(float), comp_prot]),
         latent=np.concatenate([np.zeros(n, bool), np.ones(n_comp, bool)]),
         matrix=sparse.vstack([rel, comp_rel]).tocsr(),
         complement_rows=comp_of_row.rename("comp").reset_index(),

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from rusmonitor.catalog import default_suppression_limit
 from rusmonitor.disclosure.cells import Cells, standard_bands
 from rusmonitor.disclosure.lp import Problem
 from rusmonitor.disclosure.specs import Spec, count_id, resolved
@@ -92,8 +93,8 @@ def build_problem(
     comp_rows = comp_rows[involved]
 
     limits = cell_limits(built, specs)
-    cell_limit = limits.reindex(range(n_cells))["limit"].fillna(4).to_numpy()
-    cell_prot = limits.reindex(range(n_cells))["protection"].fillna(4).to_numpy()
+    cell_limit = limits.reindex(range(n_cells))["limit"].fillna(default_suppression_limit()).to_numpy()
+    cell_prot = limits.reindex(range(n_cells))["protection"].fillna(default_suppression_limit()).to_numpy()
     eye = sparse.identity(len(unknown), format="csr")
     comp_limit = built.rows.set_index("row_id").indicator_id.map({k: s.limit for k, s in specs.items()})
     comp_prot = built.rows.set_index("row_id").indicator_id.map({k: s.protection for k, s in specs.items()})

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-RATE_UNITS = {"per_1000": 1_000.0, "per_10000": 10_000.0, "per_100000": 100_000.0}
+from rusmonitor.catalog import rate_scales
 
 
 def model(dbt, session):
@@ -47,7 +47,7 @@ def model(dbt, session):
         hi = stats.chi2.ppf(0.975, 2 * k + 2) / 2
         scale = np.ones(len(k))
         is_rate = (frame["kind"] == "rate").to_numpy()[poisson]
-        per_unit = frame["unit"].map(RATE_UNITS).to_numpy(dtype=float)[poisson]
+        per_unit = frame["unit"].map(rate_scales()).to_numpy(dtype=float)[poisson]
         scale[is_rate] = per_unit[is_rate] / den[poisson][is_rate]
         low[poisson], high[poisson] = lo * scale, hi * scale
 
