@@ -257,3 +257,34 @@ def test_a_publish_cleans_up_after_a_killed_one_but_not_after_a_live_one(tiny_wa
     assert [p.exists() for p in stale] == [False, False]
     assert live.exists()
     assert (_run_id(serving), _run_id(serving.with_name("warehouse.prev.duckdb"))) == ("run-1", "run-0")
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_the_live_line_is_redrawn_only_on_a_terminal(tty, monkeypatch):
+    """On a terminal the running step's line is redrawn in place (carriage return); into a pipe
+    it is a plain line, at most one per heartbeat, and every finished step is one line."""
+    import io
+    from types import SimpleNamespace
+
+    from rusmonitor import run_display
+
+    monkeypatch.setattr(run_display, "HEARTBEAT_SECONDS", 0.0)
+    out = io.StringIO()
+    display = run_display.RunDisplay(out, total_steps=1, tty=tty)
+    load_log = logging.getLogger("rusmonitor.load")
+    load_log.addHandler(display)
+    monkeypatch.setattr(load_log, "level", logging.INFO)
+    try:
+        task = SimpleNamespace(task_id="load_npr", state="running")
+        display.on_task_instance_running(previous_state=None, task_instance=task)
+        for n in (1, 2):
+            load_log.info(run_display.LOAD_FILE_MESSAGE, "npr", n, 2, f"npr/{n}.csv", "loaded", 1000, 0.1)
+        display.on_task_instance_success(previous_state=None, task_instance=task)
+    finally:
+        load_log.removeHandler(display)
+    text = out.getvalue()
+    assert ("\r" in text) == tty
+    finished = [line for line in text.split("\n") if line.startswith("[")]
+    assert len(finished) == 1 and "load_npr" in finished[0] and "file 2/2, 2 000 rows" in finished[0]
+    if not tty:
+        assert "  … load_npr: file 1/2, 1 000 rows" in text.splitlines()

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -117,27 +118,39 @@ class RunDisplay(logging.Handler):
         self.errors: dict[str, object] = {}  # the last error of each task that failed
         self.last_shown = time.monotonic()
         self.live = False  # a live line is drawn and not yet overwritten
+        self.drawing = threading.RLock()  # the ticker thread draws too
 
     # ---------------------------------------------------------------- drawing
     def line(self, text: str) -> None:
         """A permanent line (over the live one, if drawn)."""
-        if self.live:
-            self.out.write("\r\033[K")
-            self.live = False
-        self.out.write(text + "\n")
-        self.out.flush()
-        self.last_shown = time.monotonic()
+        with self.drawing:
+            if self.live:
+                self.out.write("\r\033[K")
+                self.live = False
+            self.out.write(text + "\n")
+            self.out.flush()
+            self.last_shown = time.monotonic()
 
     def _live(self) -> None:
-        if self.step is None:
-            return
-        text = f"  … {self.step.task_id}: {self.step.progress()}"
-        if self.tty:
-            self.out.write("\r\033[K" + text[:200])
-            self.out.flush()
-            self.live = True
-        elif time.monotonic() - self.last_shown >= HEARTBEAT_SECONDS:
-            self.line(text)
+        with self.drawing:
+            step = self.step
+            if step is None:
+                return
+            text = f"  … {step.task_id}: {step.progress()}"
+            if self.tty:
+                self.out.write("\r\033[K" + text[:200])
+                self.out.flush()
+                self.live = True
+            elif time.monotonic() - self.last_shown >= HEARTBEAT_SECONDS:
+                self.line(text)
+
+    def tick(self) -> None:
+        """Redraw the elapsed time of a step that reports nothing for a while (one dbt model
+        can take a minute)."""
+        try:
+            self._live()
+        except (OSError, ValueError):  # the terminal went away
+            pass
 
     # ---------------------------------------------------------------- logging
     def emit(self, record: logging.LogRecord) -> None:
@@ -199,9 +212,19 @@ def showing(display: RunDisplay) -> Iterator[RunDisplay]:
     for logger in watched:
         logger.addHandler(display)
     manager.add_listener(display)
+    stop = threading.Event()
+
+    def ticking() -> None:
+        while not stop.wait(1.0):
+            display.tick()
+
+    ticker = threading.Thread(target=ticking, name="rusmonitor-progress", daemon=True)
+    ticker.start()
     try:
         yield display
     finally:
+        stop.set()
+        ticker.join()
         manager.pm.unregister(display)
         for logger in watched:
             logger.removeHandler(display)
