@@ -45,16 +45,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ensure_landing() -> None:
-    from rusmonitor.generate import DEFAULT_SEED, generate
+def _landing_is_empty() -> bool:
     from rusmonitor.load import landing_files
     from rusmonitor.sources import LOADED_SOURCES
 
     landing = settings.landing_dir()
-    if any(landing_files(s, landing) for s in LOADED_SOURCES):
-        return
-    log.info("no landing files under %s: generating the sample extracts (seed %d)", landing, DEFAULT_SEED)
-    generate(None, DEFAULT_SEED, landing)
+    return not any(landing_files(s, landing) for s in LOADED_SOURCES)
 
 
 PIPELINE_LOCKED = 3  # exit code: another run holds the pipeline lock
@@ -65,28 +61,88 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
 
     # first, before anything slow: a second run refuses at once, naming the one running
     try:
-        with pipeline_lock():
-            return _run_pipeline()
+        with pipeline_lock() as me:
+            return _run_pipeline(dead_holder=me["previous"])
     except PipelineLocked as e:
         print(f"pipeline refused: {e}", file=sys.stderr)
         return PIPELINE_LOCKED
 
 
-def _run_pipeline() -> int:
-    from rusmonitor.orchestrate import run_pipeline
+def _run_pipeline(dead_holder: dict | None = None) -> int:
+    """The run with Airflow's, cosmos' and dbt's output in a log file and, on the terminal,
+    one line per finished step and the causes of a failure (rusmonitor.run_display)."""
+    from rusmonitor import run_display
 
-    _ensure_landing()
     started = time.perf_counter()
-    try:
-        run = run_pipeline()
-    except RuntimeError as e:
-        print(f"pipeline failed: {e}\nThe report keeps serving the last published version.", file=sys.stderr)
-        return 1
+    path = run_display.log_path(settings.data_dir() / "logs")
+    print(f"rusmonitor pipeline: full log in / hele loggen i {path}", flush=True)
+    with run_display.output_to_log(path) as (out, err):
+        try:
+            return _run_logged(out, err, path, started, dead_holder)
+        except Exception as e:  # noqa: BLE001  (said on the terminal; the traceback is in the log)
+            log.exception("pipeline failed")
+            print(f"pipeline failed / kjøringen feilet: {type(e).__name__}: {str(e)[:400]}", file=err)
+            print(f"Full log / hele loggen: {path}", file=err)
+            return 1
+
+
+def _run_logged(out, err, path: Path, started: float, dead_holder: dict | None) -> int:
+    from rusmonitor import orchestrate, publish, run_display
+
+    def elapsed() -> str:
+        return f"{time.perf_counter() - started:.0f} s"
+
+    if _landing_is_empty():
+        from rusmonitor.generate import DEFAULT_SEED, generate
+
+        landing = settings.landing_dir()
+        print(
+            f"no landing files under {landing}: generating the sample extracts (seed {DEFAULT_SEED}) / "
+            "ingen leveranser: lager prøveuttrekkene",
+            file=out,
+        )
+        files = generate(None, DEFAULT_SEED, landing)
+        print(f"generated / laget {len(files)} landing files in {elapsed()}", file=out)
+    # what a killed run left behind: publish temp files, an Airflow run still `running`
+    for leftover in publish.remove_killed_publishes():
+        print(f"cleaned up after a killed publish / ryddet etter avbrutt publisering: {leftover}", file=out)
+    orchestrate.migrate_db()
+    if dead_holder:
+        for run_id in orchestrate.fail_runs_left_running(dead_holder):
+            print(
+                f"run {run_id}, left running by the killed pid {dead_holder.get('pid')}, marked failed / "
+                "merket som feilet",
+                file=out,
+            )
+    dag = orchestrate.load_dag()
+    print(f"Airflow ready (metadata, DAGs parsed) / klar: {elapsed()}", file=out)
+    display = run_display.RunDisplay(out, total_steps=len(dag.tasks))
+    with run_display.showing(display):
+        run = orchestrate.run_dag(dag)
+    states = orchestrate.task_states(run)
+    if str(run.state) == "success":
+        print(
+            f"pipeline run {run.run_id} succeeded in {elapsed()}; published {settings.serving_path()} / "
+            "kjøringen lyktes, publisert",
+            file=out,
+        )
+        return 0
+    failed = [task for task, state in states.items() if state == "failed"]
+    never_ran = [task for task, state in states.items() if state == "upstream_failed"]
     print(
-        f"pipeline run {run.run_id} succeeded in {time.perf_counter() - started:.0f} s; "
-        f"published {settings.serving_path()}"
+        f"pipeline run {run.run_id} failed after {elapsed()} / kjøringen feilet: "
+        f"{len(failed)} step(s) failed ({', '.join(failed)}), {len(never_ran)} never ran because of them. "
+        "The report keeps serving the last published version / rapporten viser fortsatt siste "
+        f"publiserte versjon. Full log / hele loggen: {path}",
+        file=out,
     )
-    return 0
+    out.flush()
+    # last: the causes themselves, one line each
+    for task in failed:
+        for line in run_display.cause_lines(task, display.errors.get(task)):
+            print(line, file=err)
+    err.flush()
+    return 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -86,18 +86,66 @@ def load_dag(dag_id: str = DAG_ID):
     return load_dags()[dag_id]
 
 
+def run_dag(dag=None):
+    """Run the DAG once with dag.test(); return the DagRun, whatever its outcome."""
+    return (dag or load_dag()).test()
+
+
+def task_states(run) -> dict[str, str]:
+    return {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+
+
 def run_pipeline(migrate: bool = True):
-    """Run the DAG once with dag.test(); return the DagRun. Raises if the run did not succeed."""
+    """Run the DAG once with dag.test(); return the DagRun. Raises if the run did not succeed,
+    naming the tasks that failed (not those that never ran because of them)."""
     if migrate:
         migrate_db()
-    dag = load_dag()
-    run = dag.test()
-    state = str(getattr(run, "state", run))
-    failed = (
-        [ti.task_id for ti in run.get_task_instances() if str(ti.state) in ("failed", "upstream_failed")]
-        if hasattr(run, "get_task_instances")
-        else []
-    )
+    run = run_dag()
+    state = str(run.state)
     if state != "success":
+        failed = [task for task, s in task_states(run).items() if s == "failed"]
         raise RuntimeError(f"DAG run {run.run_id} ended {state}; failed tasks: {failed}")
     return run
+
+
+def fail_runs_left_running(holder: dict, dag_id: str = DAG_ID) -> list[str]:
+    """Mark failed the runs a dead `rusmonitor pipeline` process left `running` (it was killed:
+    nothing else will ever finish them). `holder` is the dead run's lock note; only runs it
+    started (at or after its start time) are touched. Its unfinished tasks end as Airflow's
+    "mark failed" leaves them: running ones failed, the ones that never started skipped."""
+    import datetime as dt
+
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from airflow.utils.state import DagRunState, TaskInstanceState
+    from sqlalchemy import select
+
+    try:
+        since = dt.datetime.fromisoformat(str(holder.get("started_at")))
+    except ValueError:
+        since = None
+    now = dt.datetime.now(dt.UTC)
+    marked = []
+    with create_session() as session:
+        query = select(DagRun).where(DagRun.dag_id == dag_id, DagRun.state == DagRunState.RUNNING)
+        if since is not None:
+            query = query.where(DagRun.start_date >= since)
+        for run in session.scalars(query).all():
+            for ti in run.get_task_instances(session=session):
+                if ti.state in (TaskInstanceState.RUNNING, TaskInstanceState.QUEUED):
+                    ti.state, ti.end_date = TaskInstanceState.FAILED, now
+                elif ti.state is None or ti.state in (
+                    TaskInstanceState.SCHEDULED,
+                    TaskInstanceState.UP_FOR_RETRY,
+                    TaskInstanceState.UP_FOR_RESCHEDULE,
+                ):
+                    ti.state, ti.end_date = TaskInstanceState.SKIPPED, now
+            run.state, run.end_date = DagRunState.FAILED, now
+            marked.append(run.run_id)
+            log.warning(
+                "run %s of %s was left running by pid %s (no longer running): marked failed",
+                run.run_id,
+                dag_id,
+                holder.get("pid"),
+            )
+    return marked

@@ -71,7 +71,8 @@ def _alive(pid: object) -> bool:
 @contextmanager
 def pipeline_lock(path: Path | None = None) -> Iterator[dict]:
     """Hold the pipeline lock for the duration of the block; raise PipelineLocked at once if
-    another run holds it."""
+    another run holds it. Yields this run's note, with `previous`: the note of a holder that
+    died without letting go, or None."""
     path = path or pipeline_lock_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     f = open(path, "a+", encoding="utf-8")  # noqa: SIM115  (held open as long as the lock)
@@ -105,7 +106,8 @@ def pipeline_lock(path: Path | None = None) -> Iterator[dict]:
         f.flush()
         os.fsync(f.fileno())
         try:
-            yield me
+            # the caller also learns of a dead holder: it may have left an Airflow run running
+            yield {**me, "previous": previous or None}
         finally:
             f.seek(0)
             f.truncate()  # an empty note: released cleanly

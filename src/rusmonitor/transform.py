@@ -9,6 +9,7 @@ from pathlib import Path
 from rusmonitor.settings import DBT_PROJECT_DIR, data_dir, warehouse_path
 
 log = logging.getLogger(__name__)
+progress = logging.getLogger("rusmonitor.progress")
 
 
 class DbtFailed(Exception):
@@ -34,6 +35,12 @@ def dbt_args(command: str, warehouse: Path | None = None, extra: list[str] | Non
     ]
 
 
+def _report_progress(event) -> None:
+    """Each node dbt starts, as `rusmonitor pipeline`'s progress (rusmonitor.run_display)."""
+    if event.info.name == "LogStartLine":
+        progress.info("dbt %s %d/%d", "node", event.data.index, event.data.total)
+
+
 def run_dbt(
     command: str = "build", warehouse: Path | None = None, extra: list[str] | None = None
 ) -> dict[str, int]:
@@ -43,7 +50,7 @@ def run_dbt(
     args = dbt_args(command, warehouse, extra)
     log.info("dbt %s", " ".join(args))
     try:
-        result = dbtRunner().invoke(args)
+        result = dbtRunner(callbacks=[_report_progress]).invoke(args)
     finally:
         # dbt-duckdb keeps its connection open for the life of the process; close it so the
         # next step (GX, publish) can open the file, in this process or another
