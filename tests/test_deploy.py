@@ -12,6 +12,7 @@ import subprocess
 import pytest
 import yaml
 
+from rusmonitor.cluster import cluster_environment
 from rusmonitor.orchestrate import NO_TELEMETRY
 from rusmonitor.settings import ROOT
 
@@ -62,6 +63,7 @@ def test_compose_file_is_valid_and_has_every_service(compose):
 
 
 def test_airflow_runs_celery_on_postgres_and_redis(compose):
+    secrets: dict[str, str] = {}
     for name, service in compose["services"].items():
         if not name.startswith("airflow-"):
             continue
@@ -69,8 +71,19 @@ def test_airflow_runs_celery_on_postgres_and_redis(compose):
         assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor", name
         assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://"), name
         assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis:"), name
-        # one secret for all: workers sign their calls to the API server with it
-        assert env["AIRFLOW__API_AUTH__JWT_SECRET"], name
+        # the cluster's shared settings exactly as the Celery test runs them (rusmonitor.cluster)
+        shared = cluster_environment(
+            api_server_url="http://airflow-api-server:8080",
+            broker_url="redis://redis:6379/0",
+            result_backend=env["AIRFLOW__CELERY__RESULT_BACKEND"],
+            metadata_db=env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"],
+            jwt_secret=env["AIRFLOW__API_AUTH__JWT_SECRET"],
+        )
+        assert {k: env.get(k) for k in shared} == shared, name
+        # one secret and one result backend for all: workers sign their calls with the secret
+        assert env["AIRFLOW__API_AUTH__JWT_SECRET"] == secrets.setdefault(
+            "jwt", env["AIRFLOW__API_AUTH__JWT_SECRET"]
+        )
         # the same no-telemetry settings as the embedded runs (orchestrate.NO_TELEMETRY), and
         # plugins loaded at start-up so the scheduler and workers preload dbt and GX
         assert {k: env.get(k) for k in NO_TELEMETRY} == NO_TELEMETRY, name

@@ -1,11 +1,16 @@
-"""End to end under the real Airflow 3 services, as a data engineer runs them: the API server,
-the scheduler (LocalExecutor) and the DAG processor as separate processes on a project-local
-AIRFLOW_HOME, with the metadata database on a real PostgreSQL server. The test triggers every
-ingest DAG through the REST API; the Asset events of the source with new data schedule
-rusmonitor_transform (cosmos, one task per dbt node), which publishes the serving file.
+"""End to end on a real Airflow 3 cluster, as the multi-machine deployment runs it: the API
+server, the scheduler (CeleryExecutor), the DAG processor and two Celery workers as separate
+processes on loopback, a Redis broker and the metadata database on a real PostgreSQL server,
+all with the shared settings of rusmonitor.cluster (docker-compose.yml declares the same). The
+test triggers every ingest DAG through the REST API; the Asset events of the source with new
+data schedule rusmonitor_transform (cosmos, one task per dbt node), which publishes the serving
+file. Midway, the worker running the new data's load is killed with SIGKILL, as a lost machine
+would be: its task is failed on the missed heartbeat and retried on the other worker, and the
+published marts equal those of a clean run over the same files.
 
-PostgreSQL comes from Debian's packages, installed and started by .ci/run, which passes its
-address in RUSMONITOR_TEST_POSTGRES (a SQLAlchemy URL of a role allowed to create databases)."""
+PostgreSQL and Redis come from Debian's packages, installed by .ci/run, which starts PostgreSQL
+and passes its address in RUSMONITOR_TEST_POSTGRES (a SQLAlchemy URL of a role allowed to create
+databases); the test starts its own redis-server on a free port."""
 
 from __future__ import annotations
 
@@ -24,12 +29,17 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import file_digest, free_port
+from conftest import file_digest, free_port, run_dag
+from rusmonitor.cluster import cluster_environment
 from rusmonitor.orchestrate import NO_TELEMETRY
 from rusmonitor.settings import DAGS_DIR
 from rusmonitor.sources import LOADED_SOURCES
 
 E2E_DATABASE = "rusmonitor_e2e"
+WORKERS = ("worker-1", "worker-2")
+# the new file's load waits this long for it to settle (delivery.py): the window in which a
+# worker is killed mid-task
+SETTLE_SECONDS = 45
 USER, PASSWORD = "rusmonitor", "e2e-only-password"
 INGEST_DAGS = [f"ingest_{s}" for s in LOADED_SOURCES]
 
@@ -58,6 +68,7 @@ class Airflow:
     def __init__(self, root: Path, env: dict[str, str], port: int):
         self.root, self.env, self.url = root, env, f"http://127.0.0.1:{port}"
         self.processes: dict[str, subprocess.Popen] = {}
+        self.killed: set[str] = set()  # killed on purpose: not a failure of the cluster
         self.token: str | None = None
 
     def start(self, name: str, *args: str) -> None:
@@ -88,7 +99,11 @@ class Airflow:
         )
 
     def alive(self) -> None:
-        dead = {n: p.returncode for n, p in self.processes.items() if p.poll() is not None}
+        dead = {
+            n: p.returncode
+            for n, p in self.processes.items()
+            if p.poll() is not None and n not in self.killed
+        }
         assert not dead, f"Airflow services died: {dead}\n{self.logs()}"
 
     def request(self, method: str, path: str, body: dict | None = None) -> dict:
@@ -135,7 +150,36 @@ class Airflow:
 
 
 @pytest.fixture(scope="module")
-def airflow(metadata_db, pipeline, tmp_path_factory):
+def redis_url(tmp_path_factory) -> str:
+    """A Redis server of its own on a free port (Debian's redis-server, installed by .ci/run)."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have redis-server (.ci/run installs it)")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)],
+        stdout=(folder / "redis.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ping = subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True)
+        if ping.stdout.strip() == "PONG":
+            break
+        time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail(f"redis-server did not answer on port {port}")
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def airflow(metadata_db, redis_url, pipeline, tmp_path_factory):
     root = tmp_path_factory.mktemp("scheduler")
     data = {
         "landing": shutil.copytree(pipeline["landing"], root / "landing"),
@@ -154,25 +198,28 @@ def airflow(metadata_db, pipeline, tmp_path_factory):
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_db,
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-        "AIRFLOW__API_AUTH__JWT_SECRET": "e2e-only-secret",
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
-        # the scheduler preloads dbt and GX for its forked tasks (rusmonitor.airflow_plugin)
-        "AIRFLOW__CORE__LAZY_LOAD_PLUGINS": "False",
         **NO_TELEMETRY,
         "RUSMONITOR_LANDING": str(data["landing"]),
         "RUSMONITOR_WAREHOUSE": str(data["warehouse"]),
         "RUSMONITOR_SERVING": str(data["serving"]),
         "RUSMONITOR_QUALITY": str(root / "quality"),
+        "RUSMONITOR_SETTLE_SECONDS": str(SETTLE_SECONDS),
+        "RUSMONITOR_SETTLE_WAIT": str(3 * SETTLE_SECONDS),
     }
+    env |= cluster_environment(
+        api_server_url=f"http://127.0.0.1:{port}",
+        broker_url=redis_url,
+        result_backend=f"db+{metadata_db}",
+        metadata_db=metadata_db,
+        jwt_secret="e2e-only-secret",
+    )
     # the schema and the warehouse pool, as docker-compose's airflow-init does it
     migrated = subprocess.run(
         [sys.executable, "-c", "from rusmonitor.orchestrate import migrate_db; migrate_db()"],
@@ -185,6 +232,8 @@ def airflow(metadata_db, pipeline, tmp_path_factory):
     services.start("api-server", "api-server", "--port", str(port))
     services.start("dag-processor", "dag-processor")
     services.start("scheduler", "scheduler")
+    for worker in WORKERS:
+        services.start(worker, "celery", "worker", "--celery-hostname", f"{worker}@%h")
     try:
         services.wait_for(
             "the API server",
@@ -199,13 +248,60 @@ def airflow(metadata_db, pipeline, tmp_path_factory):
         services.stop()
 
 
-def test_ingest_over_the_rest_api_schedules_transform_and_publish(airflow):
+def kill_the_worker_running(services: Airflow, dag_id: str, task_id: str) -> str:
+    """SIGKILL the worker (and every process under it) that runs the task now, as a lost
+    machine; return its name."""
+    import psutil
+
+    def running():
+        runs = services.runs(dag_id)
+        if not runs:
+            return None
+        quoted = urllib.request.quote(runs[-1]["dag_run_id"], safe="")
+        ti = services.request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{quoted}/taskInstances/{task_id}")
+        return ti if ti["state"] == "running" and ti.get("pid") else None
+
+    ti = services.wait_for(f"{dag_id}.{task_id} to run", running, timeout=600, every=0.5)
+    for name in WORKERS:
+        worker = psutil.Process(services.processes[name].pid)
+        family = [worker, *worker.children(recursive=True)]
+        if ti["pid"] in {p.pid for p in family}:
+            for process in family:
+                process.kill()
+            services.killed.add(name)
+            return name
+    raise AssertionError(f"the task's process {ti['pid']} runs under no worker\n{services.logs()}")
+
+
+def published_fingerprints(serving: Path) -> dict[str, tuple[int, int]]:
+    """The published tables' contents; lineage without its load ids and times (a load's id
+    and time differ between two runs over the same files)."""
+    out = {}
+    with duckdb.connect(str(serving), read_only=True) as con:
+        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall():
+            if table == "publish_info":
+                continue
+            rows = "* EXCLUDE (load_id, loaded_at)" if table == "mart_indicator_lineage" else "*"
+            out[table] = con.execute(
+                f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM (SELECT {rows} FROM {table}) t"
+            ).fetchall()[0]
+    return out
+
+
+def test_ingest_over_the_rest_api_schedules_transform_and_publish(airflow, pipeline, tmp_path):
     services, data = airflow
+    wanted = {*INGEST_DAGS, "rusmonitor_transform"}
+    services.wait_for(
+        "the DAG processor to parse every DAG",
+        lambda: wanted <= {d["dag_id"] for d in services.request("GET", "/api/v2/dags?limit=100")["dags"]},
+        timeout=300,
+    )
     # a resubmitted IS-24/8 period lands: one municipality corrects its return
     path = data["landing"] / "is_24_8" / "2015" / "is_24_8_arsverk_2015.csv"
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
     frame.loc[0, "arsverk"] = "42,0"
-    frame.to_csv(path.with_name("is_24_8_arsverk_2015_korrigert.csv"), sep=";", index=False)
+    correction = path.with_name("is_24_8_arsverk_2015_korrigert.csv")
+    frame.to_csv(correction, sep=";", index=False)
     served_before = file_digest(data["serving"])
     fte_2015 = (
         "SELECT sum(value) FROM mart_indicator_values WHERE indicator_id = 'municipal_fte_rus' "
@@ -214,40 +310,49 @@ def test_ingest_over_the_rest_api_schedules_transform_and_publish(airflow):
     with duckdb.connect(str(data["serving"]), read_only=True) as con:
         before = con.execute(fte_2015).fetchall()[0][0]
 
-    wanted = {*INGEST_DAGS, "rusmonitor_transform"}
-    services.wait_for(
-        "the DAG processor to parse every DAG",
-        lambda: wanted <= {d["dag_id"] for d in services.request("GET", "/api/v2/dags?limit=100")["dags"]},
-        timeout=300,
-    )
     started = time.monotonic()
-    for dag_id in INGEST_DAGS:
+    # the source with new data first: its load waits for the fresh file to settle, and the
+    # worker running it is killed in that time
+    order = ["ingest_is_24_8", *(d for d in INGEST_DAGS if d != "ingest_is_24_8")]
+    for dag_id in order:
         services.request("POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None})
+    killed = kill_the_worker_running(services, "ingest_is_24_8", "load")
+    survivor = next(w for w in WORKERS if w != killed)
 
     def ingest_done():
         last = {d: services.runs(d)[-1] for d in INGEST_DAGS}
         return last if all(r["state"] in ("success", "failed") for r in last.values()) else None
 
-    ingested = services.wait_for("the ingest runs", ingest_done, timeout=900)
+    # the transform the first new data triggers shares the one-slot warehouse pool with the
+    # ingest loads still queued, so they finish in its time
+    ingested = services.wait_for("the ingest runs", ingest_done, timeout=2400, every=5)
     assert {d: r["state"] for d, r in ingested.items()} == dict.fromkeys(INGEST_DAGS, "success")
     # only the source with new data validated and announced it; the others skipped
     for dag_id, run in ingested.items():
         states = services.task_states(dag_id, run["dag_run_id"])
         expected = "success" if dag_id == "ingest_is_24_8" else "skipped"
         assert states == {"load": "success", "validate_raw": expected}, dag_id
+    # the killed try failed on its missed heartbeat, the retry ran on the other worker, and
+    # no try of any task succeeded twice
+    quoted = urllib.request.quote(ingested["ingest_is_24_8"]["dag_run_id"], safe="")
+    tries = services.request("GET", f"/api/v2/dags/ingest_is_24_8/dagRuns/{quoted}/taskInstances/load/tries")[
+        "task_instances"
+    ]
+    assert [t["state"] for t in sorted(tries, key=lambda t: t["try_number"])] == ["failed", "success"], tries
+    assert "ingest_is_24_8" in (services.root / "logs" / f"{survivor}.log").read_text(errors="replace")
 
     def transform_done():
         runs = [r for r in services.runs("rusmonitor_transform") if r["run_type"] == "asset_triggered"]
         return runs[-1] if runs and runs[-1]["state"] in ("success", "failed") else None
 
-    transform = services.wait_for("the asset-triggered transform run", transform_done, timeout=1800, every=5)
+    transform = services.wait_for("the asset-triggered transform run", transform_done, timeout=2400, every=5)
     states = services.task_states("rusmonitor_transform", transform["dag_run_id"])
     failed = {t: s for t, s in states.items() if s != "success"}
     assert transform["state"] == "success" and not failed, failed
     assert {"load_catalog", "validate_marts", "publish"} <= set(states)
     print(
-        f"\nscheduler e2e: {len(INGEST_DAGS)} ingest runs and a {len(states)}-task transform run "
-        f"in {time.monotonic() - started:.0f} s"
+        f"\ncluster e2e: {len(INGEST_DAGS)} ingest runs (worker {killed} killed mid-load) and a "
+        f"{len(states)}-task transform run on {survivor} in {time.monotonic() - started:.0f} s"
     )
 
     # the published marts: the transform's version, with the corrected return in it
@@ -256,3 +361,16 @@ def test_ingest_over_the_rest_api_schedules_transform_and_publish(airflow):
         assert con.execute("SELECT run_id FROM publish_info").fetchall()[0][0] == transform["dag_run_id"]
         after = con.execute(fte_2015).fetchall()[0][0]
     assert after != before
+
+    # ... and equal to a clean run's over the same files (one DAG run, nothing killed)
+    clean = {
+        "landing": shutil.copytree(pipeline["landing"], tmp_path / "landing"),
+        "warehouse": tmp_path / "warehouse.duckdb",
+        "serving": tmp_path / "serving.duckdb",
+    }
+    shutil.copy2(correction, clean["landing"] / "is_24_8" / "2015" / correction.name)
+    shutil.copy(pipeline["warehouse"], clean["warehouse"])
+    shutil.copy(pipeline["serving"], clean["serving"])
+    state, clean_tasks = run_dag(**clean)
+    assert state == "success", clean_tasks
+    assert published_fingerprints(data["serving"]) == published_fingerprints(clean["serving"])
