@@ -66,11 +66,24 @@ if national.empty:
     st.info(t("no_rows"))
     st.stop()
 shown = [national]
-st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
 categories = sorted(national.breakdown.unique())
-if len(categories) == 1:
+if national.year.nunique() == 1:
+    # one year (a census): its categories as bars, not a one-point trend
+    st.markdown(f"**{t('figure_for', year=int(national.year.iloc[0]))}**")
+    charts.show(
+        alt.Chart(national)
+        .mark_bar()
+        .encode(
+            y=alt.Y("breakdown:N", title=None, sort="-x"),
+            x=alt.X("value:Q", title=fmt.unit_label(meta.unit)),
+            tooltip=["breakdown:N", alt.Tooltip("value:Q", format=",.1f")],
+        )
+    )
+elif len(categories) == 1:
+    st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
     charts.show(charts.trend(national, meta.unit, meta.threshold))
 else:
+    st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
     charts.show(
         alt.Chart(national)
         .mark_line(point=True)
@@ -87,14 +100,13 @@ if levels:
     level = url_select(t("level"), levels, "level", levels[0], lambda lv: t(lv).capitalize())
     years = sorted(headline[headline.geo_level == level].year.unique(), reverse=True)
     year = url_select(t("year"), [int(y) for y in years], "year", None, str)
-    breakdown = report_data.headline_breakdown(headline.breakdown)
-    compare = headline[
-        (headline.geo_level == level) & (headline.year == year) & (headline.breakdown == breakdown)
-    ]
-    national_now = national[(national.year == year) & (national.breakdown == breakdown)].value
+    # the catalog's headline series (the first of several: the golden rule's TSB)
+    label, series = report_data.headline_series(headline, meta, lang())[0]
+    compare = series[(series.geo_level == level) & (series.year == year)]
+    national_now = series[(series.geo_level == "national") & (series.year == year)].value
     comparable = meta.kind in report_data.COMPARABLE_KINDS and len(national_now)
     national_value = national_now.iloc[0] if comparable else None
-    st.markdown(f"**{t('comparison', level=t(level), year=year)}**")
+    st.markdown(f"**{t('comparison', level=t(level), year=year)}**" + (f" · {label}" if label else ""))
     versus = report_data.versus_country(compare, national_value, meta.direction)
     charts.show(charts.comparison(compare, meta.unit, national_value, t(level), versus))
     if comparable:
