@@ -613,3 +613,38 @@ def test_report_in_headless_chromium(served_report, tmp_path):
     assert {r["indicator_id"] for r in rows} == {"tsb_wait_mean_days"}
     for shot in shots.glob("*.png"):
         assert shot.stat().st_size > 20_000, shot
+
+
+def test_my_municipality_prints_on_one_page(served_report, tmp_path):
+    """The printable profile (?print=1) of a small and a large municipality, printed by
+    Chromium to PDF, is one page holding the municipality, its county and the comparisons.
+    Chromium's own `--print-to-pdf` prints before Streamlit's websocket has drawn the page
+    (only the navigation comes out); printing through Playwright waits for the table."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    import pypdf
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        for code, name, county in (("1151", "Utsira", "Rogaland"), ("4601", "Bergen", "Vestland")):
+            page = browser.new_page(viewport={"width": 1100, "height": 1500})
+            page.goto(f"{served_report}/kommune?kommune={code}&print=1", wait_until="domcontentloaded")
+            page.locator("table.barometer").wait_for(timeout=90_000)
+            page.wait_for_timeout(1000)
+            assert page.locator("[data-testid='stException']").count() == 0, code
+            page.emulate_media(media="print")
+            target = tmp_path / f"kommune_{code}.pdf"
+            page.pdf(path=str(target), format="A4", print_background=True, prefer_css_page_size=True)
+            page.close()
+            pdf = pypdf.PdfReader(target)
+            text = " ".join(p.extract_text() for p in pdf.pages)
+            assert len(pdf.pages) == 1, (code, len(pdf.pages))
+            assert target.stat().st_size > 20_000, code
+            assert f"Min kommune: {name}" in text and county in text, code
+            assert "Mot fylket" in text and "ingen sikker" in text, code
+            # the print layout has no navigation
+            assert "Oversikt" not in text, code
+        browser.close()
