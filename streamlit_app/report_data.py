@@ -79,6 +79,13 @@ def ranking(rows: pd.DataFrame, keep: str | None = None, each_end: int = 15) -> 
     return picked[~picked.index.duplicated()].drop(columns="_v"), True
 
 
+def breakdown_label(breakdown: str) -> str:
+    """A breakdown code as words for a reader: `measure=bolig_hjelp` -> `bolig hjelp`,
+    `work_category=rus;target_group=voksne` -> `rus, voksne`."""
+    parts = [part.split("=", 1)[-1].replace("_", " ") for part in str(breakdown).split(";")]
+    return ", ".join(parts)
+
+
 def headline_breakdown(breakdowns) -> str:
     """The series a tile or chart shows: the total, or (census measures, function levels:
     indicators with categories only) the first category."""
@@ -113,14 +120,18 @@ def headline_series(rows: pd.DataFrame, meta, lang: str) -> list[tuple[str | Non
     present = [b for b in spec.get("breakdowns", []) if (rows.breakdown == b).any()]
     if not present:
         breakdown = headline_breakdown(rows.breakdown)
-        return [(None if breakdown == "total" else breakdown, rows[rows.breakdown == breakdown])]
+        label = None if breakdown == "total" else breakdown_label(breakdown)
+        return [(label, rows[rows.breakdown == breakdown])]
     label = (spec.get("label") or {}).get(lang)
     if spec.get("combine") == "each":
         labels = spec.get("labels", {})
-        return [((labels.get(b) or {}).get(lang, b), rows[rows.breakdown == b]) for b in present]
+        return [
+            ((labels.get(b) or {}).get(lang, breakdown_label(b)), rows[rows.breakdown == b]) for b in present
+        ]
     if spec.get("combine") == "sum":
-        return [(label or "+".join(present), summed_shares(rows, spec["breakdowns"], meta.direction))]
-    return [(label or present[0], rows[rows.breakdown == present[0]])]
+        summed = summed_shares(rows, spec["breakdowns"], meta.direction)
+        return [(label or " + ".join(map(breakdown_label, present)), summed)]
+    return [(label or breakdown_label(present[0]), rows[rows.breakdown == present[0]])]
 
 
 def summed_shares(rows: pd.DataFrame, parts: list[str], direction: str | None) -> pd.DataFrame:

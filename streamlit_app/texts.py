@@ -33,10 +33,11 @@ TEXT = {
     ),
     "quality_caption": (
         "Kvalitetskontroll (Great Expectations) sist kjørt {when} UTC; {warnings} advarsler i de "
-        "siste kjøringene. Data Docs: `{docs}`",
-        "Quality control (Great Expectations) last run {when} UTC; {warnings} warnings in the "
-        "latest runs. Data Docs: `{docs}`",
+        "siste kjøringene.",
+        "Quality control (Great Expectations) last run {when} UTC; {warnings} warnings in the latest runs.",
     ),
+    "data_docs": ("Kvalitetsrapport (Data Docs): `{docs}`", "Quality report (Data Docs): `{docs}`"),
+    "published_short": ("Tall publisert {when} UTC.", "Figures published {when} UTC."),
     "published": (
         "Publisert {when} UTC fra {files} kildefiler (versjon {version}). Antall personer fra 1 til "
         "4 vises ikke (`:`). Kart: © Kartverket.",

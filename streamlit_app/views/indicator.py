@@ -67,16 +67,18 @@ if national.empty:
     st.stop()
 shown = [national]
 categories = sorted(national.breakdown.unique())
+# the categories in words, not as codes (`level=gronn`)
+named = national.assign(category=national.breakdown.map(report_data.breakdown_label))
 if national.year.nunique() == 1:
     # one year (a census): its categories as bars, not a one-point trend
     st.markdown(f"**{t('figure_for', year=int(national.year.iloc[0]))}**")
     charts.show(
-        alt.Chart(national)
+        alt.Chart(named)
         .mark_bar()
         .encode(
-            y=alt.Y("breakdown:N", title=None, sort="-x"),
+            y=alt.Y("category:N", title=None, sort="-x"),
             x=alt.X("value:Q", title=fmt.unit_label(meta.unit)),
-            tooltip=["breakdown:N", alt.Tooltip("value:Q", format=",.1f")],
+            tooltip=[alt.Tooltip("category:N", title=None), alt.Tooltip("value:Q", format=",.1f")],
         )
     )
 elif len(categories) == 1:
@@ -85,13 +87,13 @@ elif len(categories) == 1:
 else:
     st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
     charts.show(
-        alt.Chart(national)
+        alt.Chart(named)
         .mark_line(point=True)
         .encode(
             x=alt.X("year:O", title=t("year")),
             y=alt.Y("value:Q", title=fmt.unit_label(meta.unit)),
-            color=alt.Color("breakdown:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=["breakdown:N", "year:O", alt.Tooltip("value:Q", format=",.1f")],
+            color=alt.Color("category:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("category:N", title=None), "year:O", alt.Tooltip("value:Q", format=",.1f")],
         )
         .properties(height=320)
     )

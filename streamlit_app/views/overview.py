@@ -8,14 +8,14 @@ import streamlit as st
 
 import formatting as fmt
 import report_data
-from page_context import published, published_caption, quality_banner, text
+from page_context import published, published_caption, published_short, quality_banner, text
 from texts import catalog_text, lang, t
 
 pub = published()
 st.title(t("title"))
 st.caption(t("subtitle"))
 quality_banner()
-published_caption(pub)
+published_short(pub)
 
 national = report_data.indicator_values(pub.path, pub.version)
 
@@ -116,3 +116,4 @@ for goal, goal_meta in pub.catalog.sort_values("catalog_order").groupby("goal", 
         label=t("open_goal", goal=goal) + " →",
         query_params={"lang": lang()},
     )
+published_caption(pub)
