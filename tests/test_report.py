@@ -585,7 +585,8 @@ def test_report_in_headless_chromium(served_report, tmp_path):
         for path in paths:
             page.goto(f"{served_report}/{path}", wait_until="domcontentloaded")
             # the overview draws metric tiles (with sparklines), my municipality a table
-            target = {"": "stMetric", "kommune": "stTable"}.get(path, "stVegaLiteChart")
+            # the overview draws metric tiles, my municipality its barometer table
+            target = {"": "stMetric", "kommune": "stMarkdown"}.get(path, "stVegaLiteChart")
             page.locator(f"[data-testid='{target}']").first.wait_for(timeout=90_000)
             if path.startswith("goal") and path != "goal-5":
                 # a map: its boundaries come from the static files
@@ -647,4 +648,62 @@ def test_my_municipality_prints_on_one_page(served_report, tmp_path):
             assert "Mot fylket" in text and "ingen sikker" in text, code
             # the print layout has no navigation
             assert "Oversikt" not in text, code
+        browser.close()
+
+
+def test_bokmal_charts_format_numbers_with_a_decimal_comma(pipeline, monkeypatch):
+    """Vega-Lite's own number formats (axes, legends, tooltips) follow the page's language."""
+    for lang, decimal in (("no", ","), ("en", None)):
+        at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", lang=lang)
+        specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+        assert specs, lang
+        locales = {json.dumps(spec.get("config", {}).get("locale")) for spec in specs}
+        expected = {"decimal": ",", "thousands": "\u00a0"} if decimal else None
+        assert all((json.loads(loc) or {}).get("number", {}).get("decimal") == decimal for loc in locales), (
+            lang,
+            locales,
+            expected,
+        )
+
+
+def test_first_screen_has_no_codes_paths_or_versions(served_report):
+    """What a reader sees before scrolling, on every page in Chromium: no `key=value`
+    breakdown codes, no file paths, no version strings; bokmål charts draw decimal commas."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    first_screen = """() => {
+        const out = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const box = node.parentElement && node.parentElement.getBoundingClientRect();
+            if (box && box.height > 0 && box.top < window.innerHeight && box.bottom > 0
+                && node.textContent.trim()) out.push(node.textContent.trim());
+        }
+        return out.join("\\n");
+    }"""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for path in ["", *[f"goal-{g}" for g in range(1, 6)], "indicator", "kommune"]:
+            page.goto(f"{served_report}/{path}", wait_until="domcontentloaded")
+            target = {"": "stMetric", "kommune": "stMarkdown"}.get(path, "stVegaLiteChart")
+            page.locator(f"[data-testid='{target}']").first.wait_for(timeout=90_000)
+            page.wait_for_timeout(2000)
+            shown = page.evaluate(first_screen)
+            assert not re.findall(r"\b[a-z_]+=[a-z_0-9]+", shown), (path, shown)
+            assert not re.findall(r"(/tmp/|/work/|\.duckdb|\.html\b|versjon \S+)", shown), (path, shown)
+            if path.startswith("goal"):
+                # the chart's axis labels are SVG text: a number with decimals has a comma
+                labels = page.eval_on_selector_all(
+                    "[data-testid='stVegaLiteChart'] svg text", "els => els.map(e => e.textContent)"
+                )
+                assert labels, path
+                # no decimal point, no thousands comma (bokmål: 1 234,5)
+                english = [x for x in labels if re.search(r"\d\.\d|\d,\d{3}(?!\d)", x)]
+                assert not english, (path, english)
         browser.close()
