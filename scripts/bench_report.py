@@ -5,8 +5,10 @@
 
 Server side (Streamlit AppTest, the app's real code against the published DuckDB file): the
 first sample of each page runs with empty caches (a fresh publish), the rest warm (another
-reader of the same version). With --browser, the same pages in headless Chromium against
-`rusmonitor report`: navigation until the first tile, chart or table is drawn.
+reader of the same version). With --browser (or --browser-only), the same pages in headless Chromium against
+`rusmonitor report`: navigation until the first tile, chart or barometer is drawn, and a
+filter change until its rerun is drawn, p50/p95 and as ratios to a bare Streamlit page (the
+floor: Streamlit's own start, websocket and first delta).
 """
 
 from __future__ import annotations
@@ -88,46 +90,137 @@ def apptest(runs: int) -> None:
         print(_row(name, samples), flush=True)
 
 
-def browser(runs: int, chromium: Path) -> None:
-    from playwright.sync_api import sync_playwright
+# A bare Streamlit page: the floor every page's time is divided by (Streamlit's own start,
+# websocket and first delta), with one select box for the filter-change floor.
+FLOOR_APP = """
+import streamlit as st
+choice = st.selectbox("Valg", ["a", "b", "c", "d"], index=["a", "b", "c", "d"].index(
+    st.query_params.get("v", "a")))
+st.query_params["v"] = choice
+st.markdown(f"valgt {choice}")
+"""
+# what each page draws first: the overview tiles, my municipality its barometer, the rest charts
+FIRST_CONTENT = {
+    "": "[data-testid='stMetric']",
+    "kommune": "table.barometer",
+    "floor": "[data-testid='stMarkdown']",
+}
+# the filter a reader changes first on each page (a select box by position) and the URL key it sets
+FILTERS = {
+    "goal-3": (0, "year"),
+    "goal-4": (0, "year"),
+    "indicator": (0, "indicator"),
+    "kommune": (0, "kommune"),
+}
+IDLE = (
+    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+    "document.querySelectorAll('[data-stale=\"true\"]').length === 0"
+)
 
+
+def _serve(app: Path | None, port: int) -> subprocess.Popen:
+    if app is None:
+        command = [sys.executable, "-m", "rusmonitor.cli", "report", "--port", str(port)]
+    else:
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit(f"streamlit on port {port} did not start")
+
+
+def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rusmonitor.cli", "report", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://localhost:{port}"
+        return s.getsockname()[1]
+
+
+def _first_content(b, url: str, selector: str) -> float:
+    page = b.new_page(viewport={"width": 1400, "height": 1200})
+    started = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator(selector).first.wait_for(timeout=180_000)
+    elapsed = time.perf_counter() - started
+    page.close()
+    return elapsed
+
+
+def _filter_changes(b, url: str, selector: str, box: int, key: str, runs: int) -> list[float]:
+    """Choose the next option of a select box; time from the click until the rerun is drawn
+    (the URL carries the new value, no element is stale and the running indicator is gone)."""
+    page = b.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator(selector).first.wait_for(timeout=180_000)
+    page.wait_for_function(IDLE, timeout=180_000)
+    samples = []
+    for i in range(runs):
+        page.locator("[data-testid='stSelectbox']").nth(box).click()
+        options = page.get_by_role("option")
+        options.first.wait_for(timeout=30_000)
+        before = page.url
+        started = time.perf_counter()
+        options.nth((i % 3) + 1).click()
+        page.wait_for_function(f"() => window.location.href !== {before!r}", timeout=180_000)
+        page.wait_for_function(IDLE, timeout=180_000)
+        page.locator(selector).first.wait_for(timeout=180_000)
+        samples.append(time.perf_counter() - started)
+        assert key in page.url, (page.url, key)
+    page.close()
+    return samples
+
+
+def _ratio_row(name: str, samples: list[float], floor: list[float]) -> str:
+    p50, p95 = statistics.median(samples), _pct(samples, 0.95)
+    f50, f95 = statistics.median(floor), _pct(floor, 0.95)
+    return f"{name:<28} {p50:7.2f} {p95:7.2f} {p50 / f50:7.1f}x {p95 / f95:7.1f}x {len(samples):4d}"
+
+
+def browser(runs: int, chromium: Path) -> None:
+    """Every page in headless Chromium (Playwright) against `rusmonitor report`: first
+    content and filter changes, p50/p95, and as ratios to a bare Streamlit page."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    floor_app = Path(tempfile.mkdtemp()) / "floor.py"
+    floor_app.write_text(FLOOR_APP, encoding="utf-8")
+    report_port, floor_port = _port(), _port()
+    report, floor = _serve(None, report_port), _serve(floor_app, floor_port)
+    url, floor_url = f"http://localhost:{report_port}", f"http://localhost:{floor_port}"
+    head = f"{'p50':>7} {'p95':>7} {'p50/floor':>8} {'p95/floor':>8} {'runs':>4}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        print(f"\n{'browser (Chromium), s':<28} {'first':>7} {'p50':>7} {'p95':>7} {'runs':>4}")
         with sync_playwright() as pw:
             b = pw.chromium.launch(
                 executable_path=str(chromium), args=["--headless", "--no-sandbox", "--disable-gpu"]
             )
+            _first_content(b, f"{url}/", FIRST_CONTENT[""])  # the server's caches, once
+            floor_first = [_first_content(b, floor_url, FIRST_CONTENT["floor"]) for _ in range(runs)]
+            print(f"\n{'browser first content, s':<28} {head}")
+            print(_ratio_row("bare Streamlit page (floor)", floor_first, floor_first), flush=True)
             for name, path in URLS.items():
-                samples = []
-                for _ in range(runs):
-                    page = b.new_page(viewport={"width": 1400, "height": 1200})
-                    started = time.perf_counter()
-                    page.goto(f"{url}/{path}", wait_until="domcontentloaded")
-                    # the overview draws metric tiles, my municipality a table, the rest charts
-                    target = {"": "stMetric", "kommune": "stTable"}.get(path, "stVegaLiteChart")
-                    page.locator(f"[data-testid='{target}']").first.wait_for(timeout=120_000)
-                    samples.append(time.perf_counter() - started)
-                    page.close()
-                print(_row(name, samples), flush=True)
+                selector = FIRST_CONTENT.get(path, "[data-testid='stVegaLiteChart']")
+                samples = [_first_content(b, f"{url}/{path}", selector) for _ in range(runs)]
+                print(_ratio_row(name, samples, floor_first), flush=True)
+            floor_change = _filter_changes(b, floor_url, FIRST_CONTENT["floor"], 0, "v=", runs)
+            print(f"\n{'browser filter change, s':<28} {head}")
+            print(_ratio_row("bare Streamlit page (floor)", floor_change, floor_change), flush=True)
+            for path, (box, key) in FILTERS.items():
+                selector = FIRST_CONTENT.get(path, "[data-testid='stVegaLiteChart']")
+                samples = _filter_changes(b, f"{url}/{path}", selector, box, f"{key}=", runs)
+                print(_ratio_row(f"{path}: change {key}", samples, floor_change), flush=True)
             b.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        for proc in (report, floor):
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def main() -> None:
@@ -136,6 +229,7 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--browser", action="store_true", help="also time pages in headless Chromium")
+    parser.add_argument("--browser-only", action="store_true", help="only the headless Chromium timings")
     parser.add_argument(
         "--chromium", type=Path, default=Path(os.environ.get("RUSMONITOR_CHROMIUM", "/usr/bin/chromium"))
     )
@@ -144,8 +238,9 @@ def main() -> None:
     if not serving.exists():
         raise SystemExit(f"no published file at {serving}: run `uv run rusmonitor pipeline` first")
     print(f"published file: {serving} ({serving.stat().st_size / 1e6:.1f} MB)")
-    apptest(args.runs)
-    if args.browser:
+    if not args.browser_only:
+        apptest(args.runs)
+    if args.browser or args.browser_only:
         browser(max(3, args.runs // 2), args.chromium)
 
 

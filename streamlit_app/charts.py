@@ -8,7 +8,12 @@ import pandas as pd
 import streamlit as st
 
 import formatting as fmt
-from texts import t
+from texts import lang, t
+
+# d3-format's locale for Vega-Lite (config.locale): 1 234,5
+NORWEGIAN_LOCALE = {
+    "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]}
+}
 
 # Served by Streamlit's static file serving (server.enableStaticServing); the browser fetches
 # each file once. Simplified copies of Kartverket's 2024 boundaries (scripts/build_reference_data.py).
@@ -26,6 +31,9 @@ def show(chart: alt.TopLevelMixin | dict) -> None:
     every time it is turned into JSON; the specs here are built by this module and
     tests/test_report.py validates every one the pages draw, so not again on every rerun."""
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    if lang() == "no":
+        # axes, legends and tooltips in bokmål: decimal comma, no-break space between thousands
+        spec = {**spec, "config": {**spec.get("config", {}), "locale": NORWEGIAN_LOCALE}}
     st.vega_lite_chart(spec, width="stretch")
 
 

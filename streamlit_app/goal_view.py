@@ -12,7 +12,7 @@ import formatting as fmt
 import report_data
 from filters import url_select
 from page_context import published, published_caption, quality_banner, text
-from texts import catalog_text, t
+from texts import catalog_text, lang, t
 
 
 def _filters(pub, goal: int) -> dict:
@@ -47,10 +47,8 @@ def indicator_year(rows: pd.DataFrame, page_year: int) -> int:
     return before[-1] if before else years[0]
 
 
-def _series(rows: pd.DataFrame, level: str, code: str, breakdown: str) -> pd.DataFrame:
-    return rows[
-        (rows.geo_level == level) & (rows.geo_code == code) & (rows.breakdown == breakdown)
-    ].sort_values("year")
+def _series(rows: pd.DataFrame, level: str, code: str) -> pd.DataFrame:
+    return rows[(rows.geo_level == level) & (rows.geo_code == code)].sort_values("year")
 
 
 def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
@@ -77,28 +75,51 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
     if rows.empty:
         st.info(t("no_rows"))
         return
-    breakdown = report_data.headline_breakdown(rows.breakdown)
+    shown = []
+    for label, series in report_data.headline_series(rows, meta, lang()):
+        if label:
+            st.markdown(f"##### {label}")
+        shown += _series_block(meta, series, f)
+    year = indicator_year(rows, f["year"])
+    downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{year}", catalog_text(meta, "name"))
+
+
+def _single_year(national: pd.DataFrame, meta) -> None:
+    """A series of one year (a census) is a figure, not a one-point trend chart."""
+    row = national.iloc[-1]
+    value = fmt.SUPPRESSED if bool(row.suppressed) else fmt.with_unit(row.value, meta.unit)
+    st.metric(t("figure_for", year=int(row.year)), value, border=True)
+
+
+def _series_block(meta, rows: pd.DataFrame, f: dict) -> list[pd.DataFrame]:
+    """One headline series: its trend, the areas compared in the indicator's year, the map."""
     # empty for indicators published by office or region only (ND): their areas still show
-    national = _series(rows, "national", "NO", breakdown)
-    area = _series(rows, f["level"], f["unit"], breakdown) if f["unit"] else None
+    national = _series(rows, "national", "NO")
+    area = _series(rows, f["level"], f["unit"]) if f["unit"] else None
     shown = [national] + ([area] if area is not None else [])
+    year = indicator_year(rows, f["year"])
     left, right = st.columns(2)
     with left:
-        if len(national) or (area is not None and len(area)):
-            st.markdown(f"**{t('trend', first=int(rows.year.min()), last=int(rows.year.max()))}**")
+        years = sorted(int(y) for y in rows.year.unique())
+        if len(national) and national.year.nunique() == 1:
+            _single_year(national, meta)
+            st.caption(f"{t('source')}: {meta.source_name}.")
+        elif len(national) or (area is not None and len(area)):
+            st.markdown(f"**{t('trend', first=years[0], last=years[-1])}**")
             charts.show(charts.trend(national, meta.unit, meta.threshold, area, f["unit_name"]))
             notes = [t("band")] + ([t("target_line")] if pd.notna(meta.threshold) else [])
-            label = "" if breakdown == "total" else f"{breakdown} · "
-            st.caption(f"{label}{'; '.join(notes)}. {t('source')}: {meta.source_name}.")
+            st.caption(f"{'; '.join(notes)}. {t('source')}: {meta.source_name}.")
         else:
             st.info(t("no_rows"))
     # the chosen level, or the indicator's own first level when it is not published at it
     own_levels = [lv for lv in report_data.COMPARE_LEVELS if (rows.geo_level == lv).any()]
     level = f["level"] if f["level"] in own_levels else (own_levels[0] if own_levels else None)
-    year = indicator_year(rows, f["year"])
-    compare = rows[(rows.geo_level == level) & (rows.year == year) & (rows.breakdown == breakdown)]
+    compare = rows[(rows.geo_level == level) & (rows.year == year)]
     with right:
-        if level is None or compare.empty:
+        if level is None:
+            # a national survey: no areas to compare
+            st.caption(t("national_only", year=year))
+        elif compare.empty:
             st.markdown(f"**{t('comparison', level=t(f['level']), year=year)}**")
             st.info(t("no_rows"))
         else:
@@ -122,14 +143,14 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
     map_level = (
         f["level"] if f["level"] in report_data.MAP_LEVELS and (rows.geo_level == f["level"]).any() else level
     )
-    mapped = rows[(rows.geo_level == map_level) & (rows.year == year) & (rows.breakdown == breakdown)]
+    mapped = rows[(rows.geo_level == map_level) & (rows.year == year)]
     drawn = report_data.map_rows(mapped, map_level) if len(mapped) else None
     if drawn is not None:
         st.markdown(f"**{t('map', level=t(map_level), year=year)}**")
         charts.show(charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level)))
         st.caption(t("map_legend"))
         shown.append(mapped)
-    downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{year}", catalog_text(meta, "name"))
+    return shown
 
 
 def render(goal: int) -> None:

@@ -48,17 +48,34 @@ def quality_banner() -> None:
                 "quality_caption",
                 when=f"{pd.Timestamp(quality['last_validated']):%d.%m.%Y %H:%M}",
                 warnings=quality["warnings"],
-                docs=quality["data_docs"],
             )
         )
 
 
-def published_caption(pub: Published) -> None:
+def _published_when(pub: Published) -> str:
     info = pub.info
-    when = pd.Timestamp(info["published_at"]).strftime("%d.%m.%Y %H:%M") if info else "?"
+    return pd.Timestamp(info["published_at"]).strftime("%d.%m.%Y %H:%M") if info else "?"
+
+
+def published_short(pub: Published) -> None:
+    """The first screen's freshness line: no file path, no version string."""
+    st.caption(t("published_short", when=_published_when(pub)))
+
+
+def published_caption(pub: Published) -> None:
+    """The page foot: publication, version and where the quality report lies."""
+    info = pub.info
     st.caption(
-        t("published", when=when, files=info.get("source_files", "?"), version=info.get("version", "?"))
+        t(
+            "published",
+            when=_published_when(pub),
+            files=info.get("source_files", "?"),
+            version=info.get("version", "?"),
+        )
     )
+    quality = report_data.quality_status(report_data.quality_version())
+    if quality:
+        st.caption(t("data_docs", docs=quality["data_docs"]))
 
 
 def text(value) -> str | None:

@@ -33,10 +33,11 @@ TEXT = {
     ),
     "quality_caption": (
         "Kvalitetskontroll (Great Expectations) sist kjørt {when} UTC; {warnings} advarsler i de "
-        "siste kjøringene. Data Docs: `{docs}`",
-        "Quality control (Great Expectations) last run {when} UTC; {warnings} warnings in the "
-        "latest runs. Data Docs: `{docs}`",
+        "siste kjøringene.",
+        "Quality control (Great Expectations) last run {when} UTC; {warnings} warnings in the latest runs.",
     ),
+    "data_docs": ("Kvalitetsrapport (Data Docs): `{docs}`", "Quality report (Data Docs): `{docs}`"),
+    "published_short": ("Tall publisert {when} UTC.", "Figures published {when} UTC."),
     "published": (
         "Publisert {when} UTC fra {files} kildefiler (versjon {version}). Antall personer fra 1 til "
         "4 vises ikke (`:`). Kart: © Kartverket.",
@@ -152,14 +153,42 @@ TEXT = {
     "choose_indicator": ("Velg indikator", "Choose an indicator"),
     "choose_municipality": ("Velg kommune", "Choose a municipality"),
     "municipality_intro": (
-        "Alle indikatorer med tall for {name}, sammenlignet med fylket og landet.",
-        "Every indicator with figures for {name}, compared with its county and the country.",
+        "Alle indikatorer med tall for {name}, siste år med tall, mot {county} og landet. "
+        "Fargen og teksten sier om kommunen er sikkert bedre, uten sikker forskjell eller sikkert "
+        "dårligere (95 % intervaller).",
+        "Every indicator with figures for {name}, latest year with data, against {county} and the "
+        "country. Colour and text say whether the municipality is significantly better, not "
+        "significantly different or significantly worse (95 % intervals).",
     ),
     "municipality_none": (
         "Ingen indikatorer har tall for denne kommunen.",
         "No indicator has figures for this municipality.",
     ),
     "go": ("Vis", "Show"),
+    "trend_short": ("Utvikling", "Trend"),
+    "versus_county": ("Mot fylket", "Against the county"),
+    "versus_better_short": ("bedre", "better"),
+    "versus_similar_short": ("ingen sikker forskjell", "no significant difference"),
+    "versus_worse_short": ("dårligere", "worse"),
+    "versus_higher_short": ("høyere", "higher"),
+    "versus_lower_short": ("lavere", "lower"),
+    "versus_hidden_short": ("skjult", "withheld"),
+    "reason_disclosure_control": ("skjult av personvernhensyn", "withheld for privacy"),
+    "reason_missing": ("ingen tall", "no figure"),
+    "barometer_legend": (
+        "Grønn: sikkert bedre; gul: ingen sikker forskjell; rød: sikkert dårligere (95 % "
+        "intervaller; blå: høyere eller lavere der planen ikke har en ønsket retning). "
+        "Tall i parentes: 95 % intervall. `:` skjult, `..` ingen tall.",
+        "Green: significantly better; yellow: no significant difference; red: significantly "
+        "worse (95 % intervals; blue: higher or lower where the plan wants no direction). "
+        "Figures in brackets: 95 % interval. `:` withheld, `..` no figure.",
+    ),
+    "print_view": ("Utskriftsvennlig profil (én side)", "Printable profile (one page)"),
+    "figure_for": ("Tall for {year}", "Figure for {year}"),
+    "national_only": (
+        "Publisert for hele landet; siste år med tall: {year}.",
+        "Published for the whole country; latest year with data: {year}.",
+    ),
     "value": ("verdi", "value"),
     "kind_share": ("andel", "share"),
 }

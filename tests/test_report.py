@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,7 +112,8 @@ def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch
         "(SELECT indicator_id FROM mart_indicator_values) ORDER BY goal, catalog_order",
     )
     labels = [m.label for m in at.metric]
-    assert len(labels) == len(core)
+    # one tile per headline series: the golden rule's TSB and PHV each against somatics
+    assert len(labels) == len(core) + 1
     for (name,) in core:
         assert any(label.startswith(name) for label in labels), name
     # the TSB patients tile is the mart's national value of the latest year, formatted in bokmål
@@ -128,6 +130,7 @@ def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch
     # a verdict per goal, counted from the mart's status of each indicator's latest value
     verdicts = [m.value for m in at.markdown if m.value.startswith("**Siden planens utgangspunkt")]
     assert len(verdicts) == 5
+    headlines = dict(_sql(serving, "SELECT indicator_id, headline_json FROM dim_indicator"))
     national = _sql(
         serving,
         "SELECT i.goal, m.indicator_id, m.breakdown, arg_max(m.target_status, m.year) "
@@ -138,9 +141,16 @@ def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch
     statuses = []
     for goal, indicator_id in {(g, i) for g, i, _, _ in national}:
         series = {b: status for g, i, b, status in national if i == indicator_id}
-        # the tile's series: the total, else the first single category
-        headline = "total" if "total" in series else min(b for b in series if ";" not in b)
-        statuses.append((goal, series[headline]))
+        # the catalog's headline series (the worst of several), else the total, else the
+        # first single category
+        spec = json.loads(headlines[indicator_id] or "{}")
+        named = [series[b] for b in spec.get("breakdowns", []) if b in series]
+        if named and spec.get("combine") != "sum":
+            worst = ("off_track", "no_significant_change", "on_track", "no_target")
+            status = next(s for s in worst if s in named[: None if spec.get("combine") else 1])
+        else:
+            status = series["total" if "total" in series else min(b for b in series if ";" not in b)]
+        statuses.append((goal, status))
     goal_3 = [status for goal, status in statuses if goal == 3]
     judged = [s for s in goal_3 if s != "no_target"]
     assert verdicts[2] == (
@@ -215,6 +225,74 @@ def test_goal_pages_show_a_survey_at_its_latest_year_and_long_rankings_cut(pipel
     at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", level="municipality")
     assert not at.exception
     assert "Viser de 15 høyeste og de 15 laveste av" in " ".join(c.value for c in at.caption)
+
+
+def test_summed_categories_get_the_wilson_interval_and_hide_with_any_part():
+    from statsmodels.stats.proportion import proportion_confint
+
+    report_data = _report_module("report_data")
+    base = {"indicator_id": "x", "geo_level": "national", "geo_code": "NO", "sex": "all", "age_group": "all"}
+    rows = pd.DataFrame(
+        [
+            base | {"year": 2014, "breakdown": "level=a", "numerator": 14, "denominator": 100, "value": 14.0},
+            base | {"year": 2014, "breakdown": "level=b", "numerator": 35, "denominator": 100, "value": 35.0},
+            base | {"year": 2015, "breakdown": "level=a", "numerator": 30, "denominator": 100, "value": 30.0},
+            base | {"year": 2015, "breakdown": "level=b", "numerator": 40, "denominator": 100, "value": 40.0},
+            base
+            | {"year": 2016, "breakdown": "level=a", "numerator": None, "denominator": 100, "value": None},
+            base | {"year": 2016, "breakdown": "level=b", "numerator": 40, "denominator": 100, "value": 40.0},
+        ]
+    ).assign(suppressed=lambda f: f.value.isna(), baseline_year=2014, ci_low=None, ci_high=None)
+    summed = report_data.summed_shares(rows, ["level=a", "level=b"], "up").set_index("year")
+    assert summed.value.tolist()[:2] == [49.0, 70.0]
+    low, high = proportion_confint(70, 100, alpha=0.05, method="wilson")
+    assert summed.loc[2015, "ci_low"] == pytest.approx(100 * low)
+    assert summed.loc[2015, "ci_high"] == pytest.approx(100 * high)
+    # 49 % -> 70 % of 100 is a significant rise
+    assert summed.loc[2015, "change_since_baseline"] == pytest.approx(21.0)
+    assert summed.loc[2015, "target_status"] == "on_track"
+    # a part hidden: the sum would give it away
+    assert bool(summed.loc[2016, "suppressed"]) and pd.isna(summed.loc[2016, "value"])
+
+
+def test_headline_series_come_from_the_catalog(pipeline, monkeypatch):
+    serving = pipeline["serving"]
+    at = _app(serving, monkeypatch)
+    metrics = {m.label: m.value for m in at.metric}
+    names = dict(_sql(serving, "SELECT indicator_id, name_no FROM dim_indicator"))
+    # function level: green and yellow together, not the 100 % of all levels
+    (value,) = _sql(
+        serving,
+        "SELECT sum(value) FROM mart_indicator_values WHERE indicator_id = 'brukerplan_function_level' "
+        "AND geo_level = 'national' AND sex = 'all' AND age_group = 'all' "
+        "AND breakdown IN ('level=gronn', 'level=gul') GROUP BY year HAVING count(value) = 2 "
+        "ORDER BY year DESC LIMIT 1",
+    )[0]
+    assert metrics[f"{names['brukerplan_function_level']} (grønn + gul)"] == f"{_norwegian(value, 1)} %"
+    # the golden rule: TSB and PHV, each against somatics
+    for sector, label in (("tsb", "TSB"), ("phv", "psykisk helsevern")):
+        (gap,) = _sql(
+            serving,
+            "SELECT value FROM mart_indicator_values WHERE indicator_id = 'golden_rule_gap' "
+            "AND geo_level = 'national' AND breakdown = ? AND value IS NOT NULL ORDER BY year DESC LIMIT 1",
+            [f"sector={sector}"],
+        )[0]
+        shown = f"{_norwegian(gap, 1)} prosentpoeng".replace("-", "−")
+        assert metrics[f"{names['golden_rule_gap']} ({label})"] in (shown, shown.replace("−", "-"))
+    # no tile names a raw breakdown code
+    assert not [label for label in metrics if "=" in label]
+
+
+def test_a_census_opens_on_its_year_without_a_one_point_trend(pipeline, monkeypatch):
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py")
+    titles = [m.value for m in at.markdown]
+    assert not [title for title in titles if "Utvikling 2003–2003" in title]
+    assert "Tall for 2003" in [m.label for m in at.metric]
+    at = _app(pipeline["serving"], monkeypatch, "views/indicator.py", indicator="unmet_need_pct_clients")
+    assert "**Tall for 2003**" in [m.value for m in at.markdown]
+    for page in ("views/goal_1.py", "views/goal_3.py"):
+        at = _app(pipeline["serving"], monkeypatch, page)
+        assert not [i.value for i in at.info if i.value.startswith("Ingen tall")], page
 
 
 # ------------------------------------------------------------------ goal pages
@@ -322,22 +400,47 @@ def test_indicator_page_cites_the_documents_in_the_readers_language(pipeline, mo
         assert other not in shown, lang
 
 
-def test_my_municipality_shows_the_municipality_beside_county_and_country(pipeline, monkeypatch):
-    at = _app(pipeline["serving"], monkeypatch, "views/municipality.py", kommune="4601")
+def _barometer(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if 'class="barometer"' in m.value)
+
+
+def test_my_municipality_is_a_barometer_against_county_and_country(pipeline, monkeypatch):
+    serving = pipeline["serving"]
+    at = _app(serving, monkeypatch, "views/municipality.py", kommune="4601")
     assert _select(at, "Velg kommune").value == "4601"
-    table = at.table[0].value
-    assert "Bergen" in table.columns and len(table) > 0
+    table = _barometer(at)
+    assert "<th>Vestland (fylke)</th>" in table and "<th>Mot fylket</th>" in table
+    # the headline series (substance-abuse FTEs), with the mart's latest value
     (value, suppressed) = _sql(
-        pipeline["serving"],
+        serving,
         "SELECT value, suppressed FROM mart_indicator_values WHERE indicator_id = 'municipal_fte_rus' "
-        "AND geo_level = 'municipality' AND geo_code = '4601' AND breakdown = 'work_category=total' "
+        "AND geo_level = 'municipality' AND geo_code = '4601' AND breakdown = 'work_category=rus' "
         "AND sex = 'all' AND age_group = 'all' ORDER BY year DESC LIMIT 1",
     )[0]
-    (name,) = _sql(
-        pipeline["serving"], "SELECT name_no FROM dim_indicator WHERE indicator_id = 'municipal_fte_rus'"
-    )[0]
-    row = table[table.index.str.startswith(name)].iloc[0]
-    assert row["Bergen"] == (":" if suppressed else f"{_norwegian(value)} årsverk")
+    row = next(
+        r for r in table.split("<tr>") if r.startswith("<td>Årsverk i kommunalt rusarbeid (rusarbeid)")
+    )
+    assert (":" if suppressed else f"{_norwegian(value)} årsverk") in row
+    # every comparison is coloured and worded; the trend is a sparkline
+    cells = re.findall(r'<td class="versus (\w+)" style="background:(#\w+)">([^<]+)</td>', table)
+    assert cells and {outcome for outcome, _, _ in cells} <= {
+        "better",
+        "similar",
+        "worse",
+        "higher",
+        "lower",
+        "hidden",
+    }
+    words = {"better": "bedre", "similar": "ingen sikker forskjell", "worse": "dårligere"}
+    for outcome, colour, word in cells:
+        assert word == words.get(outcome, word) and colour.startswith("#")
+    assert "<polyline" in table
+    # a small municipality: hidden cells say why
+    at = _app(serving, monkeypatch, "views/municipality.py", kommune="1151")
+    table = _barometer(at)
+    assert "Rogaland (fylke)" in table
+    assert ": (skjult av personvernhensyn)" in table
+    assert [link for link in at.get("page_link") if "print" in str(link.proto)]
 
 
 # ------------------------------------------------------------------ publish while open
@@ -489,7 +592,8 @@ def test_report_in_headless_chromium(served_report, tmp_path):
         for path in paths:
             page.goto(f"{served_report}/{path}", wait_until="domcontentloaded")
             # the overview draws metric tiles (with sparklines), my municipality a table
-            target = {"": "stMetric", "kommune": "stTable"}.get(path, "stVegaLiteChart")
+            # the overview draws metric tiles, my municipality its barometer table
+            target = {"": "stMetric", "kommune": "stMarkdown"}.get(path, "stVegaLiteChart")
             page.locator(f"[data-testid='{target}']").first.wait_for(timeout=90_000)
             if path.startswith("goal") and path != "goal-5":
                 # a map: its boundaries come from the static files
@@ -517,3 +621,96 @@ def test_report_in_headless_chromium(served_report, tmp_path):
     assert {r["indicator_id"] for r in rows} == {"tsb_wait_mean_days"}
     for shot in shots.glob("*.png"):
         assert shot.stat().st_size > 20_000, shot
+
+
+def test_my_municipality_prints_on_one_page(served_report, tmp_path):
+    """The printable profile (?print=1) of a small and a large municipality, printed by
+    Chromium to PDF, is one page holding the municipality, its county and the comparisons.
+    Chromium's own `--print-to-pdf` prints before Streamlit's websocket has drawn the page
+    (only the navigation comes out); printing through Playwright waits for the table."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    import pypdf
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        for code, name, county in (("1151", "Utsira", "Rogaland"), ("4601", "Bergen", "Vestland")):
+            page = browser.new_page(viewport={"width": 1100, "height": 1500})
+            page.goto(f"{served_report}/kommune?kommune={code}&print=1", wait_until="domcontentloaded")
+            page.locator("table.barometer").wait_for(timeout=90_000)
+            page.wait_for_timeout(1000)
+            assert page.locator("[data-testid='stException']").count() == 0, code
+            page.emulate_media(media="print")
+            target = tmp_path / f"kommune_{code}.pdf"
+            page.pdf(path=str(target), format="A4", print_background=True, prefer_css_page_size=True)
+            page.close()
+            pdf = pypdf.PdfReader(target)
+            text = " ".join(p.extract_text() for p in pdf.pages)
+            assert len(pdf.pages) == 1, (code, len(pdf.pages))
+            assert target.stat().st_size > 20_000, code
+            assert f"Min kommune: {name}" in text and county in text, code
+            assert "Mot fylket" in text and "ingen sikker" in text, code
+            # the print layout has no navigation
+            assert "Oversikt" not in text, code
+        browser.close()
+
+
+def test_bokmal_charts_format_numbers_with_a_decimal_comma(pipeline, monkeypatch):
+    """Vega-Lite's own number formats (axes, legends, tooltips) follow the page's language."""
+    for lang, decimal in (("no", ","), ("en", None)):
+        at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", lang=lang)
+        specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+        assert specs, lang
+        locales = {json.dumps(spec.get("config", {}).get("locale")) for spec in specs}
+        expected = {"decimal": ",", "thousands": "\u00a0"} if decimal else None
+        assert all((json.loads(loc) or {}).get("number", {}).get("decimal") == decimal for loc in locales), (
+            lang,
+            locales,
+            expected,
+        )
+
+
+def test_first_screen_has_no_codes_paths_or_versions(served_report):
+    """What a reader sees before scrolling, on every page in Chromium: no `key=value`
+    breakdown codes, no file paths, no version strings; bokmål charts draw decimal commas."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    first_screen = """() => {
+        const out = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const box = node.parentElement && node.parentElement.getBoundingClientRect();
+            if (box && box.height > 0 && box.top < window.innerHeight && box.bottom > 0
+                && node.textContent.trim()) out.push(node.textContent.trim());
+        }
+        return out.join("\\n");
+    }"""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for path in ["", *[f"goal-{g}" for g in range(1, 6)], "indicator", "kommune"]:
+            page.goto(f"{served_report}/{path}", wait_until="domcontentloaded")
+            target = {"": "stMetric", "kommune": "stMarkdown"}.get(path, "stVegaLiteChart")
+            page.locator(f"[data-testid='{target}']").first.wait_for(timeout=90_000)
+            page.wait_for_timeout(2000)
+            shown = page.evaluate(first_screen)
+            assert not re.findall(r"\b[a-z_]+=[a-z_0-9]+", shown), (path, shown)
+            assert not re.findall(r"(/tmp/|/work/|\.duckdb|\.html\b|versjon \S+)", shown), (path, shown)
+            if path.startswith("goal"):
+                # the chart's axis labels are SVG text: a number with decimals has a comma
+                labels = page.eval_on_selector_all(
+                    "[data-testid='stVegaLiteChart'] svg text", "els => els.map(e => e.textContent)"
+                )
+                assert labels, path
+                # no decimal point, no thousands comma (bokmål: 1 234,5)
+                english = [x for x in labels if re.search(r"\d\.\d|\d,\d{3}(?!\d)", x)]
+                assert not english, (path, english)
+        browser.close()

@@ -171,6 +171,10 @@ def indicator_rows() -> list[dict[str, Any]]:
                     json.dumps(ind["breakdown_levels"]) if ind.get("breakdown_levels") else None
                 ),
                 "baselines_json": json.dumps(ind.get("baselines", []), ensure_ascii=False),
+                # the series the report's tiles and charts show: {breakdowns, combine, label(s)}
+                "headline_json": (
+                    json.dumps(ind["headline"], ensure_ascii=False) if ind.get("headline") else None
+                ),
             }
         )
     return rows

@@ -66,19 +66,34 @@ if national.empty:
     st.info(t("no_rows"))
     st.stop()
 shown = [national]
-st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
 categories = sorted(national.breakdown.unique())
-if len(categories) == 1:
+# the categories in words, not as codes (`level=gronn`)
+named = national.assign(category=national.breakdown.map(report_data.breakdown_label))
+if national.year.nunique() == 1:
+    # one year (a census): its categories as bars, not a one-point trend
+    st.markdown(f"**{t('figure_for', year=int(national.year.iloc[0]))}**")
+    charts.show(
+        alt.Chart(named)
+        .mark_bar()
+        .encode(
+            y=alt.Y("category:N", title=None, sort="-x"),
+            x=alt.X("value:Q", title=fmt.unit_label(meta.unit)),
+            tooltip=[alt.Tooltip("category:N", title=None), alt.Tooltip("value:Q", format=",.1f")],
+        )
+    )
+elif len(categories) == 1:
+    st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
     charts.show(charts.trend(national, meta.unit, meta.threshold))
 else:
+    st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
     charts.show(
-        alt.Chart(national)
+        alt.Chart(named)
         .mark_line(point=True)
         .encode(
             x=alt.X("year:O", title=t("year")),
             y=alt.Y("value:Q", title=fmt.unit_label(meta.unit)),
-            color=alt.Color("breakdown:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=["breakdown:N", "year:O", alt.Tooltip("value:Q", format=",.1f")],
+            color=alt.Color("category:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("category:N", title=None), "year:O", alt.Tooltip("value:Q", format=",.1f")],
         )
         .properties(height=320)
     )
@@ -87,14 +102,13 @@ if levels:
     level = url_select(t("level"), levels, "level", levels[0], lambda lv: t(lv).capitalize())
     years = sorted(headline[headline.geo_level == level].year.unique(), reverse=True)
     year = url_select(t("year"), [int(y) for y in years], "year", None, str)
-    breakdown = report_data.headline_breakdown(headline.breakdown)
-    compare = headline[
-        (headline.geo_level == level) & (headline.year == year) & (headline.breakdown == breakdown)
-    ]
-    national_now = national[(national.year == year) & (national.breakdown == breakdown)].value
+    # the catalog's headline series (the first of several: the golden rule's TSB)
+    label, series = report_data.headline_series(headline, meta, lang())[0]
+    compare = series[(series.geo_level == level) & (series.year == year)]
+    national_now = series[(series.geo_level == "national") & (series.year == year)].value
     comparable = meta.kind in report_data.COMPARABLE_KINDS and len(national_now)
     national_value = national_now.iloc[0] if comparable else None
-    st.markdown(f"**{t('comparison', level=t(level), year=year)}**")
+    st.markdown(f"**{t('comparison', level=t(level), year=year)}**" + (f" · {label}" if label else ""))
     versus = report_data.versus_country(compare, national_value, meta.direction)
     charts.show(charts.comparison(compare, meta.unit, national_value, t(level), versus))
     if comparable:

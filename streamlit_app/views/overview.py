@@ -8,14 +8,14 @@ import streamlit as st
 
 import formatting as fmt
 import report_data
-from page_context import published, published_caption, quality_banner, text
+from page_context import published, published_caption, published_short, quality_banner, text
 from texts import catalog_text, lang, t
 
 pub = published()
 st.title(t("title"))
 st.caption(t("subtitle"))
 quality_banner()
-published_caption(pub)
+published_short(pub)
 
 national = report_data.indicator_values(pub.path, pub.version)
 
@@ -25,17 +25,29 @@ def change_unit(unit: str) -> str:
     return "percentage_points" if unit == "percent" else unit
 
 
-def headline(indicator_id: str) -> pd.DataFrame:
+def headlines(indicator_id: str) -> list[tuple[str | None, pd.DataFrame]]:
+    """The catalog's headline series of an indicator (one, or the golden rule's two), by year."""
     rows = national[national.indicator_id == indicator_id]
-    breakdown = report_data.headline_breakdown(rows.breakdown)
-    return rows[rows.breakdown == breakdown].set_index("year").sort_index()
+    meta = pub.catalog.loc[indicator_id]
+    return [
+        (label, series.set_index("year").sort_index())
+        for label, series in report_data.headline_series(rows, meta, lang())
+    ]
 
 
 def latest_status(indicator_id: str) -> str | None:
-    """The status of the latest shown national headline value, or None without one."""
-    series = headline(indicator_id)
-    shown = series[series.value.notna()]
-    return None if shown.empty else shown.target_status.iloc[-1]
+    """The status of the latest shown national headline value, or None without one; of
+    several headline series (the golden rule's TSB and PHV) the worst: the rule holds only
+    when it holds for each."""
+    statuses = []
+    for _, series in headlines(indicator_id):
+        shown = series[series.value.notna()]
+        if not shown.empty:
+            statuses.append(shown.target_status.iloc[-1])
+    for status in ("off_track", "no_significant_change", "on_track", "no_target"):
+        if status in statuses:
+            return status
+    return None
 
 
 def verdict(indicator_ids) -> str:
@@ -50,9 +62,7 @@ def verdict(indicator_ids) -> str:
     )
 
 
-def tile(indicator_id: str, meta) -> None:
-    series = headline(indicator_id)
-    breakdown = series.breakdown.iloc[0] if not series.empty else "total"
+def tile(meta, label: str | None, series: pd.DataFrame) -> None:
     shown = series.value.dropna()
     if shown.empty:
         st.metric(catalog_text(meta, "name"), fmt.MISSING, border=True)
@@ -65,7 +75,7 @@ def tile(indicator_id: str, meta) -> None:
             f"{fmt.with_unit(row.change_since_baseline, change_unit(meta.unit), signed=True)} "
             f"{t('since_year', year=int(row.baseline_year))}"
         )
-    name = catalog_text(meta, "name") + ("" if breakdown == "total" else f" ({breakdown})")
+    name = catalog_text(meta, "name") + (f" ({label})" if label else "")
     st.metric(
         name,
         fmt.with_unit(row.value, meta.unit),
@@ -97,11 +107,13 @@ for goal, goal_meta in pub.catalog.sort_values("catalog_order").groupby("goal", 
     st.markdown(f"**{verdict(goal_meta.index)}**")
     core = goal_meta[goal_meta.priority == "core"]
     columns = st.columns(3)
-    for n, (indicator_id, meta) in enumerate(core.iterrows()):
+    tiles = [(meta, *each) for indicator_id, meta in core.iterrows() for each in headlines(indicator_id)]
+    for n, (meta, label, series) in enumerate(tiles):
         with columns[n % 3]:
-            tile(indicator_id, meta)
+            tile(meta, label, series)
     st.page_link(
         f"views/goal_{goal}.py",
         label=t("open_goal", goal=goal) + " →",
         query_params={"lang": lang()},
     )
+published_caption(pub)

@@ -41,5 +41,6 @@ select
     cast(standard_ages as varchar) as standard_ages,
     cast(standard_year as integer) as standard_year,
     cast(breakdown_levels_json as varchar) as breakdown_levels_json,
-    baselines_json
+    baselines_json,
+    cast(headline_json as varchar) as headline_json
 from source
