@@ -1,6 +1,7 @@
 """The Airflow DAG, run for real with dag.test(): reference figures, idempotency, gates."""
 
 import csv
+import shutil
 
 import duckdb
 import pandas as pd
@@ -343,3 +344,35 @@ def test_trends_are_the_tests_they_name_refitted_independently(pipeline):
     # the plan-period window of a series is its years 2015-2020
     plan = trends[trends.period == "plan_period"]
     assert plan.first_year.min() >= 2015 and plan.last_year.max() <= 2020
+
+
+def test_a_file_in_the_wrong_period_folder_and_a_half_copied_file_change_nothing_published(
+    copied, monkeypatch
+):
+    """The two other silent losses, end to end: a 2015 IS-24/8 return dropped into the 2013
+    folder as a correction is rejected (2013 does not vanish, 2015 is not doubled), and an NPR
+    file cut off mid-copy is never loaded; the run fails and the published marts stay as they were."""
+    monkeypatch.setenv("RUSMONITOR_SETTLE_WAIT", "2")
+    landing = copied["landing"]
+    source = landing / "is_24_8" / "2015" / "is_24_8_arsverk_2015.csv"
+    shutil.copy(source, landing / "is_24_8" / "2013" / "is_24_8_arsverk_2013_korrigert.csv")
+    whole = (landing / "npr" / "2024" / "npr_tsb_episoder_2024.csv").read_bytes()
+    (landing / "npr" / "2024" / "npr_tsb_episoder_2024.csv").write_bytes(
+        whole[: len(whole) // 2].rstrip(b"\n")
+    )
+    raw_before = table_fingerprints(copied["warehouse"], ("raw",))
+    served_before = file_digest(copied["serving"])
+
+    state, tasks = run_dag(**copied)
+
+    assert state == "failed"
+    assert tasks["load_is_24_8"] == "failed" and tasks["load_npr"] == "failed", tasks
+    assert tasks["publish"] == "upstream_failed"
+    assert table_fingerprints(copied["warehouse"], ("raw",)) == raw_before
+    assert file_digest(copied["serving"]) == served_before
+    with duckdb.connect(str(copied["serving"]), read_only=True) as con:
+        years = con.execute(
+            "SELECT DISTINCT year FROM mart_indicator_values WHERE indicator_id = 'municipal_fte_rus' "
+            "AND geo_level = 'national'"
+        ).fetchall()
+    assert {2013, 2015} <= {y for (y,) in years}
