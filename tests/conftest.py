@@ -85,6 +85,20 @@ def pipeline(session_root: Path, default_landing: Path, airflow_db) -> dict[str,
     return paths
 
 
+@pytest.fixture(scope="session")
+def corpus_base_warehouse(tmp_path_factory) -> Path:
+    """The valid 2013 extracts of every source in the malformed-file corpora
+    (tests/fixtures/corpus/base), loaded once; each case works on a copy."""
+    from rusmonitor.load import load_source
+
+    root = tmp_path_factory.mktemp("corpus")
+    landing = shutil.copytree(Path(__file__).parent / "fixtures" / "corpus" / "base", root / "landing")
+    warehouse = root / "base.duckdb"
+    for source in sorted(p.name for p in landing.iterdir()):
+        load_source(source, landing, warehouse)
+    return warehouse
+
+
 @pytest.fixture()
 def copied(pipeline, tmp_path):
     """A copy of the session's landing folder, warehouse and serving file, to break."""

@@ -40,16 +40,6 @@ def test_the_fault_corpus_covers_every_outcome_and_source():
     }
 
 
-@pytest.fixture(scope="module")
-def base_warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("faults")
-    landing = shutil.copytree(CORPUS / "base", root / "landing")
-    warehouse = root / "base.duckdb"
-    for source in sorted(p.name for p in landing.iterdir()):
-        load_source(source, landing, warehouse)
-    return warehouse
-
-
 def _place(case: dict, landing: Path) -> Path:
     target = landing / (case["landing"] or f"{case['source']}/2014/{case['file']}")
     target.parent.mkdir(parents=True)
@@ -93,10 +83,10 @@ def _assert_readable(message: str, case: dict, name: str) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
-def test_fault(case, base_warehouse, tmp_path, caplog):
+def test_fault(case, corpus_base_warehouse, tmp_path, caplog):
     caplog.set_level(logging.INFO)
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(base_warehouse, warehouse)
+    shutil.copy(corpus_base_warehouse, warehouse)
     landing = tmp_path / "landing"
     target = _place(case, landing)
     name = target.relative_to(landing).as_posix()

@@ -20,21 +20,10 @@ def test_the_corpus_is_large_enough():
     assert {c["expect"] for c in CASES} == {"reject", "quarantine", "incomplete"}
 
 
-@pytest.fixture(scope="module")
-def base_warehouse(tmp_path_factory) -> Path:
-    """The valid 2013 extracts of every source in the corpus, loaded once."""
-    root = tmp_path_factory.mktemp("corpus")
-    landing = shutil.copytree(CORPUS / "base", root / "landing")
-    warehouse = root / "base.duckdb"
-    for source in sorted(p.name for p in landing.iterdir()):
-        load_source(source, landing, warehouse)
-    return warehouse
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
-def test_malformed_file(case, base_warehouse, tmp_path, monkeypatch):
+def test_malformed_file(case, corpus_base_warehouse, tmp_path, monkeypatch):
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(base_warehouse, warehouse)
+    shutil.copy(corpus_base_warehouse, warehouse)
     landing = tmp_path / "landing"
     target = landing / case["source"] / "2014" / case["file"]
     target.parent.mkdir(parents=True)
