@@ -86,6 +86,17 @@ def breakdown_label(breakdown: str) -> str:
     return ", ".join(parts)
 
 
+def category_label(breakdown: str, meta, lang: str) -> str:
+    """A category in words: the catalog's label where its headline names the category (the
+    function level's `level=gronn+gul` is "grønn + gul"), else the code's words."""
+    spec = headline_spec(meta)
+    if breakdown in spec.get("breakdowns", []):
+        named = (spec.get("labels") or {}).get(breakdown) or spec.get("label") or {}
+        if named.get(lang):
+            return named[lang]
+    return breakdown_label(breakdown)
+
+
 def headline_breakdown(breakdowns) -> str:
     """The series a tile or chart shows: the total, or (census measures, function levels:
     indicators with categories only) the first category."""
@@ -94,11 +105,6 @@ def headline_breakdown(breakdowns) -> str:
         return "total"
     single = [b for b in values if ";" not in b]
     return (single or values)[0]
-
-
-# the columns that name one value of a series (a breakdown aside)
-SERIES_KEY = ["indicator_id", "year", "geo_level", "geo_code", "sex", "age_group"]
-Z95 = 1.959963984540054
 
 
 def headline_spec(meta) -> dict:
@@ -112,7 +118,7 @@ def headline_spec(meta) -> dict:
 def headline_series(rows: pd.DataFrame, meta, lang: str) -> list[tuple[str | None, pd.DataFrame]]:
     """The series tiles and charts show, each with its label (None for the plain total): the
     catalog's headline breakdowns, each on its own (`combine: each`: the golden rule's TSB and
-    PHV), added up (`combine: sum`: green and yellow function levels), or the one it names;
+    PHV) or the one it names (the function level's `level=gronn+gul`, which the mart adds up);
     without a headline the total (or the first category)."""
     if rows.empty:
         return [(None, rows)]
@@ -122,84 +128,13 @@ def headline_series(rows: pd.DataFrame, meta, lang: str) -> list[tuple[str | Non
         breakdown = headline_breakdown(rows.breakdown)
         label = None if breakdown == "total" else breakdown_label(breakdown)
         return [(label, rows[rows.breakdown == breakdown])]
-    label = (spec.get("label") or {}).get(lang)
     if spec.get("combine") == "each":
         labels = spec.get("labels", {})
         return [
             ((labels.get(b) or {}).get(lang, breakdown_label(b)), rows[rows.breakdown == b]) for b in present
         ]
-    if spec.get("combine") == "sum":
-        summed = summed_shares(rows, spec["breakdowns"], meta.direction)
-        return [(label or " + ".join(map(breakdown_label, present)), summed)]
+    label = (spec.get("label") or {}).get(lang)
     return [(label or breakdown_label(present[0]), rows[rows.breakdown == present[0]])]
-
-
-def summed_shares(rows: pd.DataFrame, parts: list[str], direction: str | None) -> pd.DataFrame:
-    """Categories of one share added up (they have one denominator), as one series with the
-    mart's columns: the Wilson interval of the summed count, and the change since the
-    baseline and the status by the mart's rule (mart_indicator_values.sql). Shown only where
-    every part is shown: one part hidden beside the sum would give it away."""
-    picked = rows[rows.breakdown.isin(parts)].copy()
-    picked["hidden"] = picked.suppressed.fillna(False).astype(bool) | picked.value.isna()
-    keys = [c for c in SERIES_KEY + ["geo_name"] if c in picked.columns]
-    grouped = picked.groupby(keys, dropna=False, sort=True)
-    out = grouped.agg(
-        parts=("breakdown", "nunique"),
-        hidden=("hidden", "any"),
-        value=("value", "sum"),
-        numerator=("numerator", "sum"),
-        denominator=("denominator", "max"),
-        baseline_year=("baseline_year", "max"),
-    ).reset_index()
-    hidden = out.hidden | (out.parts < len(parts))
-    out["suppressed"] = hidden
-    out["suppression_reason"] = pd.Series("disclosure_control", index=out.index).where(hidden)
-    for column in ("value", "numerator"):
-        out[column] = out[column].where(~hidden)
-    out["breakdown"] = "+".join(parts)
-    low, high = _wilson(out.numerator, out.denominator)
-    out["ci_low"], out["ci_high"] = low.where(~hidden), high.where(~hidden)
-    out = _with_change(out, direction)
-    return out.drop(columns=["parts", "hidden"])
-
-
-def _wilson(count: pd.Series, total: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """95 % Wilson interval in percent, as int_indicator_intervals computes a share's."""
-    p = count / total
-    n = total.where(total > 0)
-    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
-    half = Z95 * ((p * (1 - p) / n + Z95**2 / (4 * n**2)) ** 0.5) / (1 + Z95**2 / n)
-    return 100 * (centre - half), 100 * (centre + half)
-
-
-def _with_change(series: pd.DataFrame, direction: str | None) -> pd.DataFrame:
-    """Change since the series' baseline year and the status, as the mart computes them."""
-    out = series.copy()
-    group = out.groupby([c for c in SERIES_KEY if c != "year"], dropna=False)
-    out["baseline_year"] = group.baseline_year.transform("max")
-    at_baseline = out.year == out.baseline_year
-    for column in ("value", "ci_low", "ci_high"):
-        out[f"_b_{column}"] = out[column].where(at_baseline)
-        out[f"_b_{column}"] = out.groupby([c for c in SERIES_KEY if c != "year"], dropna=False)[
-            f"_b_{column}"
-        ].transform("max")
-    after = out.value.notna() & (out.year > out.baseline_year)
-    out["change_since_baseline"] = (out.value - out._b_value).where(after)
-    se = ((out.ci_high - out.ci_low) / (2 * 1.96)).fillna(0)
-    se_base = ((out._b_ci_high - out._b_ci_low) / (2 * 1.96)).fillna(0)
-    margin = 1.96 * (se**2 + se_base**2) ** 0.5
-    out["baseline_value"] = out._b_value.where(after)
-    out["change_ci_low"] = out.change_since_baseline - margin
-    out["change_ci_high"] = out.change_since_baseline + margin
-    change = out.change_since_baseline
-    status = pd.Series("no_target", index=out.index)
-    if direction in ("up", "down"):
-        good = (change > 0) if direction == "up" else (change < 0)
-        status = status.mask(change.notna() & good, "on_track").mask(change.notna() & ~good, "off_track")
-        status = status.mask(change.notna() & (change.abs() <= margin), "no_significant_change")
-    out["target_status"] = status
-    out["baseline_year"] = out.baseline_year.where(after)
-    return out.drop(columns=[c for c in out.columns if c.startswith("_b_")])
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

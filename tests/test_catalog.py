@@ -152,6 +152,21 @@ def test_every_indicator_unit_is_declared_with_labels_and_decimals():
         catalog.check_units(cat)
 
 
+def test_a_headline_is_a_breakdown_the_mart_publishes_not_a_sum_the_report_makes():
+    cat = copy.deepcopy(catalog.load_catalog())
+    catalog.check_headlines(cat)
+    level = next(i for i in cat["indicators"] if i["id"] == "brukerplan_function_level")
+    level["headline"]["combine"] = "sum"
+    with pytest.raises(ValueError, match="brukerplan_function_level.*combine 'sum'"):
+        catalog.check_headlines(cat)
+    level["headline"] = {"breakdowns": ["colour=gronn"], "label": {"no": "grønn", "en": "green"}}
+    with pytest.raises(ValueError, match="colour=gronn.*dimensions"):
+        catalog.check_headlines(cat)
+    level["headline"] = {"breakdowns": ["level=gronn"], "label": {"no": "grønn"}}
+    with pytest.raises(ValueError, match="needs `no` and `en`"):
+        catalog.check_headlines(cat)
+
+
 def test_units_say_what_the_report_intervals_and_checks_need():
     assert catalog.rate_scales() == {"per_1000": 1000.0, "per_10000": 10000.0, "per_100000": 100000.0}
     assert catalog.unit_range("percent") == (0, 100) and catalog.unit_range("fte") is None

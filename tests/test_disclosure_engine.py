@@ -193,6 +193,46 @@ def test_two_geographies_over_the_same_municipalities_are_protected_together():
     assert {4, 9} <= hidden  # m0 = 2 and m5 = 1 (rows 4 and 9)
 
 
+def test_a_summed_category_is_protected_with_the_categories_it_adds_up():
+    """Function levels 3 green, 50 yellow, 30 red of 83, and the headline green + yellow = 53
+    published beside them. Hiding green and red protects green against the total alone
+    (green + red = 33), but not against an attacker who knows that `level=gronn+gul` is green
+    plus yellow (53 - 50 = 3): the audit finds it, and the engine hides yellow or the sum."""
+    specs_rows = [_spec("level", kind="share", unit="percent", dims="year,level", denominator_is="level")]
+    rows = _rows(
+        ("level", 2020, "national", "NO", "all", "all", "total", 83, 83),
+        ("level", 2020, "national", "NO", "all", "all", "level=gronn", 3, 83),
+        ("level", 2020, "national", "NO", "all", "all", "level=gul", 50, 83),
+        ("level", 2020, "national", "NO", "all", "all", "level=rod", 30, 83),
+        ("level", 2020, "national", "NO", "all", "all", "level=gronn+gul", 53, 83),
+    )
+    specs = specs_from_rows(specs_rows)
+    result = protect(rows, specs, _geography())
+
+    def audit(status):
+        published = {
+            "mart_indicator_values": _published(rows, status, specs_rows),
+            "dim_indicator": pd.DataFrame(specs_rows),
+            "dim_geography": _geography(),
+        }
+        return audit_published(published, exact_all=True)
+
+    report = audit(result.rows)
+    assert report.ok, [(f.kind, f.where, f.detail) for f in report.findings]
+    hidden = set(result.rows[result.rows.is_suppressed].row_id)
+    assert 2 in hidden and {3, 5} & hidden, hidden
+    # green and red hidden, the sum shown: green is worked out through the sum
+    naive = result.rows.copy()
+    naive["is_suppressed"] = naive.row_id.isin([2, 4])
+    naive["is_numerator_hidden"] = naive["is_suppressed"]
+    naive["suppression_reason"] = np.where(naive.is_suppressed, "primary", None)
+    report = audit(naive)
+    assert not report.ok
+    assert any("gronn" in f.where and "gronn+gul" not in f.where for f in report.findings), [
+        (f.kind, f.where) for f in report.findings
+    ]
+
+
 def test_a_moving_average_over_a_hidden_year_is_hidden():
     geo = _geography(
         ("county", "c", "national", "NO", None, None, None),

@@ -53,11 +53,38 @@ def check_units(cat: dict[str, Any]) -> None:
             )
 
 
+def check_headlines(cat: dict[str, Any]) -> None:
+    """A headline names breakdowns of the indicator's own dimensions, shown each on its own
+    (`combine: each`) or the one named; a summed category (`level=gronn+gul`) is computed by
+    the indicator's model, so disclosure control sees it, never added up in the report."""
+    for ind in cat["indicators"]:
+        head = ind.get("headline")
+        if not head:
+            continue
+        where = f"indicator {ind['id']!r} in the catalog {CATALOG_PATH}"
+        if head.get("combine") not in (None, "each"):
+            raise ValueError(f"{where}: headline combine {head.get('combine')!r} is not 'each' (or none)")
+        breakdowns = head.get("breakdowns") or []
+        if not breakdowns:
+            raise ValueError(f"{where}: headline has no breakdowns")
+        for breakdown in breakdowns:
+            for pair in str(breakdown).split(";"):
+                key = pair.split("=", 1)[0]
+                if "=" not in pair or key not in ind.get("dimensions", []):
+                    raise ValueError(
+                        f"{where}: headline breakdown {breakdown!r} is not by one of its dimensions"
+                    )
+        for label in [head.get("label"), *(head.get("labels") or {}).values()]:
+            if label is not None and set(label) != {"no", "en"}:
+                raise ValueError(f"{where}: a headline label needs `no` and `en`, has {sorted(label)}")
+
+
 @lru_cache(maxsize=1)
 def load_catalog() -> dict[str, Any]:
     with CATALOG_PATH.open(encoding="utf-8") as f:
         cat = _fix_norwegian_keys(yaml.safe_load(f))
     check_units(cat)
+    check_headlines(cat)
     return cat
 
 

@@ -68,7 +68,9 @@ if national.empty:
 shown = [national]
 categories = sorted(national.breakdown.unique())
 # the categories in words, not as codes (`level=gronn`)
-named = national.assign(category=national.breakdown.map(report_data.breakdown_label))
+named = national.assign(
+    category=national.breakdown.map(lambda b: report_data.category_label(b, meta, lang()))
+)
 if national.year.nunique() == 1:
     # one year (a census): its categories as bars, not a one-point trend
     st.markdown(f"**{t('figure_for', year=int(national.year.iloc[0]))}**")

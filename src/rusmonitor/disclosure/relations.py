@@ -248,11 +248,16 @@ def _ages(cells, children, dims) -> pd.DataFrame:
 
 
 def _categories(cells, children, dims) -> pd.DataFrame:
-    """A breakdown's total is the sum of its categories, one key at a time."""
+    """A breakdown's total is the sum of its categories, one key at a time; a summed category
+    (`level=gronn+gul`, a headline the catalog adds up) is the sum of the categories it names
+    and is not itself a part of the total."""
     parts = children[(children.breakdown != "total") & ~children.breakdown.str.startswith("adjustment=")]
     if parts.empty:
         return pd.DataFrame()
     exploded = parts.assign(pair=parts.breakdown.str.split(";")).explode("pair")
+    summed = exploded.pair.str.contains("+", regex=False)
+    groups = _summed_categories(cells, children, exploded[summed], dims)
+    exploded = exploded[~summed]
     uniques = exploded[["breakdown", "pair"]].drop_duplicates()
     uniques["parent_breakdown"] = [
         ";".join(p for p in b.split(";") if p != pair) or "total"
@@ -262,7 +267,24 @@ def _categories(cells, children, dims) -> pd.DataFrame:
     kids = exploded.merge(uniques, on=["breakdown", "pair"])
     kids = _allowed(kids, dims, "category:" + kids["_part"])
     kids = kids.drop(columns="breakdown").rename(columns={"parent_breakdown": "breakdown"})
-    return _with_parent(kids, cells, GROUP, "category")
+    return pd.concat([_with_parent(kids, cells, GROUP, "category"), groups], ignore_index=True)
+
+
+def _summed_categories(cells, children, summed, dims) -> pd.DataFrame:
+    """`key=a+b;...` is the sum of `key=a;...` and `key=b;...` (the other pairs the same)."""
+    if summed.empty:
+        return pd.DataFrame(columns=["group", "cell_id", "coef", "kind"])
+    members = []
+    for breakdown, pair in summed[["breakdown", "pair"]].drop_duplicates().itertuples(index=False):
+        key, values = pair.split("=", 1)
+        for value in values.split("+"):
+            member = ";".join(f"{key}={value}" if p == pair else p for p in breakdown.split(";"))
+            members.append((member, breakdown, pair, key))
+    members = pd.DataFrame(members, columns=["breakdown", "sum_breakdown", "_part", "_key"])
+    kids = children.merge(members, on="breakdown")
+    kids = _allowed(kids, dims, "category:" + kids["_key"])
+    kids = kids.drop(columns=["breakdown", "_key"]).rename(columns={"sum_breakdown": "breakdown"})
+    return _with_parent(kids, cells, GROUP, "category_sum")
 
 
 def check_relations(cells: pd.DataFrame, relations: pd.DataFrame, tolerance: float = 1e-6) -> pd.DataFrame:
