@@ -148,35 +148,47 @@ def comparison(
     return alt.layer(*layers).properties(height=alt.Step(22))
 
 
-def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str) -> dict:
-    """Areas (county or municipality boundaries) coloured by value; withheld areas grey, areas
-    without data light grey. Rows may carry the name of a larger area (an RHF drawn on its
+def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str, versus: pd.Series) -> dict:
+    """Areas (county or municipality boundaries) coloured by how each compares with the
+    country (better / no significant difference / worse by the 95 % intervals, the
+    Folkehelsebarometer convention), not on a value scale a few tenths wide; withheld areas
+    grey, areas without data light grey. The tooltip gives the value, its interval and the
+    comparison in words. Rows may carry the name of a larger area (an RHF drawn on its
     municipalities): the tooltip names both. Written as a Vega-Lite spec directly: through
-    Altair, its three layers deep-copied the area rows and re-validated them, most of a goal
-    page's render time."""
-    frame = rows[["geo_code", "geo_name", "value", "suppressed"]].copy()
+    Altair, its layers deep-copied the area rows and re-validated them, most of a goal page's
+    render time."""
+    frame = rows[["geo_code", "geo_name", "value", "ci_low", "ci_high", "suppressed"]].copy()
     hidden = frame["suppressed"].fillna(False).astype(bool)
-    frame["shown"] = frame["value"].where(~hidden)
     frame["hidden"] = hidden
     frame["label"] = [
         fmt.SUPPRESSED if s else fmt.with_unit(v, unit) for v, s in zip(frame["value"], hidden, strict=True)
     ]
+    frame["interval"] = [
+        "" if s or pd.isna(lo) else f"{fmt.with_unit(lo, unit)} – {fmt.with_unit(hi, unit)}"
+        for lo, hi, s in zip(frame["ci_low"], frame["ci_high"], hidden, strict=True)
+    ]
+    frame["versus"] = [t(f"versus_{v}") for v in versus.loc[frame.index]]
+    frame["shown"] = ~hidden & frame["value"].notna()
     records = [
         {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-        for row in frame[["geo_code", "geo_name", "shown", "hidden", "label"]].to_dict("records")
+        for row in frame[["geo_code", "geo_name", "shown", "hidden", "label", "interval", "versus"]].to_dict(
+            "records"
+        )
     ]
     lookup = {
         "lookup": "properties.geo_code",
         "from": {
             "data": {"name": "areas"},
             "key": "geo_code",
-            "fields": ["shown", "hidden", "label", "geo_name"],
+            "fields": ["shown", "hidden", "label", "interval", "versus", "geo_name"],
         },
     }
     area_tooltip = [{"field": "properties.geo_name", "type": "nominal", "title": t(level)}]
     tooltip = area_tooltip + [
         {"field": "geo_name", "type": "nominal", "title": area_label},
         {"field": "label", "type": "nominal", "title": t("value")},
+        {"field": "interval", "type": "nominal", "title": t("interval")},
+        {"field": "versus", "type": "nominal", "title": t("versus_title")},
     ]
     outline = {"type": "geoshape", "stroke": "white", "strokeWidth": 0.3}
 
@@ -187,12 +199,16 @@ def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str) -> di
             "encoding": encoding,
         }
 
+    present = [v for v in VERSUS_COLOURS if v != "hidden" and (versus == v).any()]
     colour = {
-        "field": "shown",
-        "type": "quantitative",
-        "title": fmt.unit_label(unit),
-        "scale": {"scheme": "blues"},
-        "legend": {"orient": "right", "format": _value_format(unit)},
+        "field": "versus",
+        "type": "nominal",
+        "title": t("versus_title"),
+        "scale": {
+            "domain": [t(f"versus_{v}") for v in present],
+            "range": [VERSUS_COLOURS[v] for v in present],
+        },
+        "legend": {"orient": "bottom", "direction": "vertical"},
     }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
@@ -204,6 +220,6 @@ def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str) -> di
         "layer": [
             layer(None, {"fill": NO_DATA_COLOUR}, {"tooltip": area_tooltip}),
             layer("datum.hidden === true", {"fill": HIDDEN_COLOUR}, {"tooltip": tooltip}),
-            layer("isValid(datum.shown)", {}, {"color": colour, "tooltip": tooltip}),
+            layer("datum.shown === true", {}, {"color": colour, "tooltip": tooltip}),
         ],
     }

@@ -139,17 +139,24 @@ def _series_block(meta, rows: pd.DataFrame, f: dict) -> list[pd.DataFrame]:
                 notes.append(t("year_fallback", year=year))
             st.caption(" ".join(notes))
             shown.append(compare)
-    # the map: counties or municipalities as chosen, else the comparison level's areas
+    # the map: counties or municipalities as chosen, else the comparison level's areas, each
+    # coloured against the country; a count is no comparison between areas of unequal size
     map_level = (
         f["level"] if f["level"] in report_data.MAP_LEVELS and (rows.geo_level == f["level"]).any() else level
     )
     mapped = rows[(rows.geo_level == map_level) & (rows.year == year)]
+    this_year = national[national.year == year]
+    if meta.kind not in report_data.COMPARABLE_KINDS or this_year.empty:
+        if len(mapped):
+            st.caption(t("map_not_for_counts"))
+        return shown
+    mapped = mapped.assign(versus=report_data.versus_country(mapped, this_year.value.iloc[0], meta.direction))
     drawn = report_data.map_rows(mapped, map_level) if len(mapped) else None
     if drawn is not None:
         st.markdown(f"**{t('map', level=t(map_level), year=year)}**")
-        charts.show(charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level)))
-        st.caption(t("map_legend"))
-        shown.append(mapped)
+        charts.show(charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level), drawn[1].versus))
+        st.caption(t("map_legend", limit=int(meta.suppression_limit)))
+        shown.append(mapped.drop(columns="versus"))
     return shown
 
 

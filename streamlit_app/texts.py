@@ -114,8 +114,18 @@ TEXT = {
     ),
     "map": ("Kart etter {level}, {year}", "Map by {level}, {year}"),
     "map_legend": (
-        "Grått: skjult av personvernhensyn (`:`). Lysegrått: ingen data. Grenser 2024, © Kartverket.",
-        "Grey: withheld for privacy (`:`). Light grey: no data. 2024 boundaries, © Kartverket.",
+        "Fargen viser om området er sikkert bedre eller dårligere enn landet (95 % intervall). "
+        "Mørkegrått: skjult fordi tallet kunne vise 1–{limit} personer (`:`). Lysegrått: ingen data. "
+        "Grenser 2024, © Kartverket.",
+        "The colour says whether the area is significantly better or worse than the country "
+        "(95 % interval). Dark grey: withheld because the figure could reveal 1–{limit} persons (`:`). "
+        "Light grey: no data. 2024 boundaries, © Kartverket.",
+    ),
+    "map_not_for_counts": (
+        "Ingen kart for antall: områder av ulik størrelse kan ikke sammenlignes på antall. "
+        "Se andelen eller raten for samme tema.",
+        "No map for counts: areas of unequal size cannot be compared by counts. See the share "
+        "or rate on the same topic.",
     ),
     "hidden": ("skjult", "withheld"),
     "no_rows": (

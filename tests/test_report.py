@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import forbidden_citations, free_port
 from rusmonitor import publish, report_export
+from rusmonitor.catalog import default_suppression_limit
 from rusmonitor.quality import published_indicators
 from rusmonitor.settings import ROOT, STREAMLIT_APP
 
@@ -145,7 +146,7 @@ def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch
         # first single category
         spec = json.loads(headlines[indicator_id] or "{}")
         named = [series[b] for b in spec.get("breakdowns", []) if b in series]
-        if named and spec.get("combine") != "sum":
+        if named:
             worst = ("off_track", "no_significant_change", "on_track", "no_target")
             status = next(s for s in worst if s in named[: None if spec.get("combine") else 1])
         else:
@@ -227,32 +228,59 @@ def test_goal_pages_show_a_survey_at_its_latest_year_and_long_rankings_cut(pipel
     assert "Viser de 15 høyeste og de 15 laveste av" in " ".join(c.value for c in at.caption)
 
 
-def test_summed_categories_get_the_wilson_interval_and_hide_with_any_part():
+def test_maps_colour_areas_against_the_country_and_never_map_counts(pipeline, monkeypatch):
+    """A map says better / no significant difference / worse than the country in words and
+    colour (not a value scale stretched over a few tenths); a count gets no map."""
+    import pyarrow
+
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", level="county")
+    maps = [c for c in at.get("vega_lite_chart") if "projection" in json.loads(c.proto.spec)]
+    assert maps
+    words = {
+        "sikkert bedre enn landet",
+        "ingen sikker forskjell",
+        "sikkert dårligere enn landet",
+        "sikkert høyere enn landet",
+        "sikkert lavere enn landet",
+        "verdi",
+    }
+    for chart in maps:
+        colour = json.loads(chart.proto.spec)["layer"][2]["encoding"]["color"]
+        assert colour["field"] == "versus" and colour["type"] == "nominal", colour
+        # Streamlit sends a spec's named datasets apart from it, as Arrow
+        (areas,) = [pyarrow.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+        shown = areas[areas.shown]
+        assert len(shown) and set(shown.versus) <= words
+        assert set(colour["scale"]["domain"]) == set(shown.versus)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Ingen kart for antall") for c in captions)
+    assert any(f"1–{default_suppression_limit()} personer" in c for c in captions)
+
+
+def test_the_function_level_headline_is_green_and_yellow_summed_in_the_mart(pipeline):
+    """The catalog's headline `level=gronn+gul` is a row of the mart: green plus yellow with
+    the Wilson interval of the summed count, through suppression like every row (the audit in
+    test_disclosure covers what a shown sum beside a hidden part would give away)."""
     from statsmodels.stats.proportion import proportion_confint
 
-    report_data = _report_module("report_data")
-    base = {"indicator_id": "x", "geo_level": "national", "geo_code": "NO", "sex": "all", "age_group": "all"}
-    rows = pd.DataFrame(
-        [
-            base | {"year": 2014, "breakdown": "level=a", "numerator": 14, "denominator": 100, "value": 14.0},
-            base | {"year": 2014, "breakdown": "level=b", "numerator": 35, "denominator": 100, "value": 35.0},
-            base | {"year": 2015, "breakdown": "level=a", "numerator": 30, "denominator": 100, "value": 30.0},
-            base | {"year": 2015, "breakdown": "level=b", "numerator": 40, "denominator": 100, "value": 40.0},
-            base
-            | {"year": 2016, "breakdown": "level=a", "numerator": None, "denominator": 100, "value": None},
-            base | {"year": 2016, "breakdown": "level=b", "numerator": 40, "denominator": 100, "value": 40.0},
-        ]
-    ).assign(suppressed=lambda f: f.value.isna(), baseline_year=2014, ci_low=None, ci_high=None)
-    summed = report_data.summed_shares(rows, ["level=a", "level=b"], "up").set_index("year")
-    assert summed.value.tolist()[:2] == [49.0, 70.0]
-    low, high = proportion_confint(70, 100, alpha=0.05, method="wilson")
-    assert summed.loc[2015, "ci_low"] == pytest.approx(100 * low)
-    assert summed.loc[2015, "ci_high"] == pytest.approx(100 * high)
-    # 49 % -> 70 % of 100 is a significant rise
-    assert summed.loc[2015, "change_since_baseline"] == pytest.approx(21.0)
-    assert summed.loc[2015, "target_status"] == "on_track"
-    # a part hidden: the sum would give it away
-    assert bool(summed.loc[2016, "suppressed"]) and pd.isna(summed.loc[2016, "value"])
+    rows = _sql(
+        pipeline["serving"],
+        "SELECT s.year, s.geo_code, s.numerator, s.denominator, s.value, s.ci_low, s.ci_high, "
+        "g.numerator + y.numerator, g.value + y.value, s.target_status "
+        "FROM mart_indicator_values s "
+        "JOIN mart_indicator_values g USING (indicator_id, year, geo_level, geo_code, sex, age_group) "
+        "JOIN mart_indicator_values y USING (indicator_id, year, geo_level, geo_code, sex, age_group) "
+        "WHERE s.indicator_id = 'brukerplan_function_level' AND s.breakdown = 'level=gronn+gul' "
+        "AND g.breakdown = 'level=gronn' AND y.breakdown = 'level=gul' "
+        "AND s.sex = 'all' AND s.age_group = 'all' AND s.geo_level IN ('national', 'county') "
+        "AND s.numerator IS NOT NULL AND g.numerator IS NOT NULL AND y.numerator IS NOT NULL",
+    )
+    assert len(rows) > 50
+    for year, geo, n, d, value, low, high, parts, part_values, status in rows:
+        assert n == parts and value == pytest.approx(part_values), (year, geo)
+        wilson = proportion_confint(n, d, alpha=0.05, method="wilson")
+        assert (low, high) == pytest.approx((100 * wilson[0], 100 * wilson[1])), (year, geo)
+        assert status in ("on_track", "off_track", "no_significant_change", "no_target"), (year, geo)
 
 
 def test_headline_series_come_from_the_catalog(pipeline, monkeypatch):
@@ -263,11 +291,11 @@ def test_headline_series_come_from_the_catalog(pipeline, monkeypatch):
     # function level: green and yellow together, not the 100 % of all levels
     (value,) = _sql(
         serving,
-        "SELECT sum(value) FROM mart_indicator_values WHERE indicator_id = 'brukerplan_function_level' "
+        "SELECT value FROM mart_indicator_values WHERE indicator_id = 'brukerplan_function_level' "
         "AND geo_level = 'national' AND sex = 'all' AND age_group = 'all' "
-        "AND breakdown IN ('level=gronn', 'level=gul') GROUP BY year HAVING count(value) = 2 "
-        "ORDER BY year DESC LIMIT 1",
+        "AND breakdown = 'level=gronn+gul' AND value IS NOT NULL ORDER BY year DESC LIMIT 1",
     )[0]
+    assert value < 100
     assert metrics[f"{names['brukerplan_function_level']} (grønn + gul)"] == f"{_norwegian(value, 1)} %"
     # the golden rule: TSB and PHV, each against somatics
     for sector, label in (("tsb", "TSB"), ("phv", "psykisk helsevern")):
