@@ -37,6 +37,19 @@ def test_contract_docs_are_current():
     )
 
 
+def test_source_docs_are_current_and_cite_every_document():
+    from rusmonitor.docs import SOURCES_DOC, render_sources
+
+    assert SOURCES_DOC.read_text(encoding="utf-8") == render_sources(), (
+        "docs/sources.md is stale: run `uv run rusmonitor docs`"
+    )
+    text = SOURCES_DOC.read_text(encoding="utf-8")
+    for document in catalog.load_catalog()["documents"].values():
+        assert f"### {document['en']}" in text
+    cited = [ind["id"] for ind in catalog.indicators() if ind.get("source_refs")]
+    assert cited and all(f"(`{i}`)" in text for i in cited)
+
+
 def test_indicator_model_yaml_is_generated_from_the_catalog():
     from rusmonitor.docs import INDICATOR_MODELS_YAML, render_indicator_models_yaml
 

@@ -1,6 +1,8 @@
 """Generated documentation, so it cannot drift from what is enforced:
 
 - docs/contracts.md from the source contracts the loader and the GX raw suites use;
+- docs/sources.md from the catalog's documents and each indicator's chapter references, so
+  every figure is cited by document title and chapter, never by a file's line number;
 - the dbt YAML of the indicator models (description, meta, tests) from the indicator catalog,
   so `dbt docs` and dbt's manifest carry each indicator's definition, and a new catalog entry
   appears with its definition when its model is added."""
@@ -17,6 +19,7 @@ from rusmonitor.geography import GEO_LEVELS
 from rusmonitor.settings import ROOT
 
 CONTRACTS_DOC = ROOT / "docs" / "contracts.md"
+SOURCES_DOC = ROOT / "docs" / "sources.md"
 INDICATOR_MODELS_YAML = ROOT / "dbt_project" / "models" / "marts" / "indicators" / "_indicators.yml"
 INDICATOR_MODELS_DIR = INDICATOR_MODELS_YAML.parent
 
@@ -164,8 +167,45 @@ def render_indicator_models_yaml() -> str:
     return header + body
 
 
+def render_sources() -> str:
+    """The documents behind the catalog, each with the indicators that cite it and where (in
+    English; the report shows the same references in bokmål), then the data each indicator is
+    computed from."""
+    cat = catalog.load_catalog()
+    lines = [
+        "# Sources",
+        "",
+        "Generated from the indicator catalog (`src/rusmonitor/catalog/indicators.yml`) by",
+        "`rusmonitor docs`; do not edit by hand. The report cites the same documents, by title and",
+        "chapter, in the reader's language.",
+        "",
+        "## Documents",
+        "",
+    ]
+    for key, title in cat["documents"].items():
+        citing = [
+            (ind, ref)
+            for ind in cat["indicators"]
+            for ref in ind.get("source_refs", [])
+            if ref["document"] == key
+        ]
+        lines += [f"### {title['en']}", "", f"*{title['no']}*", ""]
+        if not citing:
+            lines += ["Not cited by any indicator.", ""]
+            continue
+        lines += ["| indicator | where |", "|---|---|"]
+        lines += [f"| {ind['name_en']} (`{ind['id']}`) | {ref['en']} |" for ind, ref in citing]
+        lines.append("")
+    lines += ["## Data", "", "| source | kind | indicators |", "|---|---|---|"]
+    for source_id, source in cat["sources"].items():
+        ids = [f"`{ind['id']}`" for ind in cat["indicators"] if ind.get("source") == source_id]
+        lines.append(f"| {source['name']} (`{source_id}`) | {source['kind']} | {', '.join(ids) or '–'} |")
+    return "\n".join(lines) + "\n"
+
+
 def write_docs() -> list[Path]:
     CONTRACTS_DOC.parent.mkdir(parents=True, exist_ok=True)
     CONTRACTS_DOC.write_text(render_contracts(), encoding="utf-8")
+    SOURCES_DOC.write_text(render_sources(), encoding="utf-8")
     INDICATOR_MODELS_YAML.write_text(render_indicator_models_yaml(), encoding="utf-8")
-    return [CONTRACTS_DOC, INDICATOR_MODELS_YAML]
+    return [CONTRACTS_DOC, SOURCES_DOC, INDICATOR_MODELS_YAML]
