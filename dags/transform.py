@@ -6,7 +6,8 @@ marts with dbt, run the GX mart suite and publish the serving file (Asset `rusmo
 A failed build or gate leaves the last published version in place.
 
 The dbt project runs through astronomer-cosmos: one task per seed and model, each model's
-tests right after it (`rusmonitor.cosmos_dbt`).
+tests right after it (`rusmonitor.cosmos_dbt`); dbt's unit tests, which cosmos cannot render
+as tasks, run in one task after the models.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import reduce
 import pendulum
 from airflow.sdk import chain, dag
 
-from rusmonitor.airflow_tasks import RAW_ASSETS, load_catalog, publish, validate_marts
+from rusmonitor.airflow_tasks import RAW_ASSETS, dbt_unit_tests, load_catalog, publish, validate_marts
 from rusmonitor.cosmos_dbt import dbt_task_group
 from rusmonitor.settings import WAREHOUSE_POOL
 
@@ -37,7 +38,7 @@ from rusmonitor.settings import WAREHOUSE_POOL
     doc_md=__doc__,
 )
 def rusmonitor_transform():
-    chain(load_catalog(), dbt_task_group("dbt"), validate_marts(), publish())
+    chain(load_catalog(), dbt_task_group("dbt"), dbt_unit_tests(), validate_marts(), publish())
 
 
 transform = rusmonitor_transform()

@@ -4,10 +4,11 @@ transform DAG scheduled on those Assets rebuilds and publishes. Real dag.test() 
 import os
 
 import pandas as pd
+import yaml
 
 from conftest import file_digest, pipeline_paths
 from rusmonitor.orchestrate import load_dags
-from rusmonitor.settings import DAGS_DIR
+from rusmonitor.settings import DAGS_DIR, DBT_PROJECT_DIR
 from rusmonitor.sources import LOADED_SOURCES
 
 
@@ -29,6 +30,27 @@ def test_transform_is_scheduled_on_every_raw_asset():
     assert {a.name for a in condition.objects} == {f"rusmonitor.raw.{s}" for s in LOADED_SOURCES}
     ingest = dags["ingest_npr"]
     assert [a.name for a in ingest.get_task("validate_raw").outlets] == ["rusmonitor.raw.npr"]
+
+
+def test_the_scheduled_transform_runs_every_dbt_unit_test(copied):
+    """Cosmos renders no task for a dbt unit test: one task runs them all once the models are
+    built and before the mart gate, so a failing unit test stops publication."""
+    dag = load_dags()["rusmonitor_transform"]
+    unit = dag.get_task("dbt_unit_tests")
+    leaves = {
+        t.task_id
+        for t in dag.tasks
+        if t.task_id.startswith("dbt.") and not t.downstream_task_ids - {unit.task_id}
+    }
+    assert leaves and unit.upstream_task_ids == leaves
+    assert unit.downstream_task_ids == {"validate_marts"}
+    declared = sum(
+        len((yaml.safe_load(f.read_text(encoding="utf-8")) or {}).get("unit_tests") or [])
+        for f in (DBT_PROJECT_DIR / "models").rglob("*.yml")
+    )
+    with pipeline_paths(**copied):
+        counts = unit.python_callable()  # what the task runs
+    assert declared > 0 and counts == {"pass": declared}, (counts, declared)
 
 
 def _asset_events(name: str) -> int:

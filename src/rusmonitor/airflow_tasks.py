@@ -95,6 +95,16 @@ def dbt_build() -> dict:
 
 
 @task
+def dbt_unit_tests() -> dict:
+    """The dbt unit tests, after the models are built: cosmos renders models, seeds and data
+    tests as tasks but not unit tests, so without this task the scheduled transform would
+    never run them. A failing unit test stops publication like a failed data test."""
+    from rusmonitor import transform
+
+    return fail_on_data_error(transform.run_dbt, "test", extra=["--select", "test_type:unit"])
+
+
+@task
 def validate_marts() -> dict:
     """Run the GX mart suite (from the catalog); a critical failure stops publication, and the
     report, still on the last good data, says the newest run failed quality."""
