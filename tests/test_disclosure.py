@@ -50,7 +50,8 @@ def _hidden_rows(
     return _truth(
         warehouse,
         f"SELECT {', '.join('v.' + k for k in KEY)}, v.numerator, v.denominator, v.value "
-        "FROM marts.int_indicator_values_unioned v JOIN marts.int_indicator_disclosure d USING (row_id) "
+        "FROM intermediate.int_indicator_values_unioned v "
+        "JOIN intermediate.int_indicator_disclosure d USING (row_id) "
         f"WHERE v.indicator_id IN ({names}) AND d.suppression_reason = '{reason}' {extra} "
         "ORDER BY v.indicator_id, v.year, v.geo_level, v.geo_code, v.sex, v.age_group, v.breakdown "
         f"LIMIT {limit}",
@@ -119,8 +120,8 @@ def test_the_audit_names_lineage_that_tells_a_hidden_cell_apart(pipeline, servin
     # loads with rows behind a cell would do for a zero
     (key,) = _truth(
         pipeline["warehouse"],
-        f"SELECT {', '.join('v.' + k for k in KEY)} FROM marts.int_indicator_values_unioned v "
-        "JOIN marts.int_indicator_disclosure d USING (row_id) "
+        f"SELECT {', '.join('v.' + k for k in KEY)} FROM intermediate.int_indicator_values_unioned v "
+        "JOIN intermediate.int_indicator_disclosure d USING (row_id) "
         "WHERE v.indicator_id = 'tsb_patients_per_1000' AND d.suppression_reason = 'primary' "
         "ORDER BY ALL LIMIT 1",
     )

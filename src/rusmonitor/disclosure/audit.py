@@ -374,7 +374,7 @@ def _against_truth(warehouse: Path, report: Report) -> pd.DataFrame:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         truth = con.execute(
             f"SELECT {', '.join(KEY)}, numerator AS true_numerator, denominator AS true_denominator "
-            "FROM marts.int_indicator_values_unioned"
+            "FROM intermediate.int_indicator_values_unioned"
         ).df()
     rows = mart[KEY + ["row_id"]].merge(truth, on=KEY, how="left")
     forms = built.forms[built.forms.groupby(["row_id", "measure"]).cell_id.transform("size") == 1]

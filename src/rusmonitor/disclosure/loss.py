@@ -37,8 +37,8 @@ def hidden_shares(warehouse: Path) -> pd.DataFrame:
                 CASE WHEN bool_and(i.is_person_count) THEN
                     sum(v.numerator) FILTER (WHERE d.is_suppressed) / nullif(sum(v.numerator), 0)
                 END AS persons_hidden
-            FROM marts.int_indicator_values_unioned v
-            JOIN marts.int_indicator_disclosure d USING (row_id)
+            FROM intermediate.int_indicator_values_unioned v
+            JOIN intermediate.int_indicator_disclosure d USING (row_id)
             JOIN marts.dim_indicator i USING (indicator_id)
             WHERE v.breakdown NOT LIKE 'adjustment=%'
             GROUP BY ALL ORDER BY ALL
@@ -48,7 +48,7 @@ def hidden_shares(warehouse: Path) -> pd.DataFrame:
 
 def _frames(warehouse: Path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute("SELECT * FROM marts.int_indicator_values_unioned").df()
+        rows = con.execute("SELECT * FROM intermediate.int_indicator_values_unioned").df()
         catalog = con.execute("SELECT * FROM marts.dim_indicator").df()
         geography = con.execute("SELECT * FROM marts.dim_geography").df()
     return rows, catalog, geography

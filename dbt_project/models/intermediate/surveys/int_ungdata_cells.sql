@@ -1,6 +1,7 @@
 -- Ungdata counts per municipality (2024 geography), grade and sex. The survey reports per
 -- municipality of the year; a municipality later split is counted in its main successor, as
--- respondents cannot be divided.
+-- respondents cannot be divided; so a 2024 municipality can have one row per municipality
+-- of the year that merged into it.
 with
 
 responses as (
@@ -17,6 +18,7 @@ residence as (
 
 select
     responses.year,
+    responses.municipality_code as municipality_code_of_year,
     residence.municipality_code_2024 as municipality_code,
     residence.county_code,
     responses.grade,
