@@ -11,7 +11,7 @@ import downloads
 import formatting as fmt
 import report_data
 from filters import url_select
-from page_context import published, published_caption, quality_banner, text
+from page_context import published, published_caption, quality_banner
 from texts import catalog_text, lang, t
 
 
@@ -55,7 +55,7 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
     meta = pub.catalog.loc[indicator_id]
     st.divider()
     st.subheader(catalog_text(meta, "name"))
-    target, definition = text(meta.target_text), text(meta.numerator_definition)
+    target, definition = catalog_text(meta, "target_text"), catalog_text(meta, "numerator_definition")
     st.caption(
         " · ".join(
             part

@@ -3,6 +3,7 @@ and targets are not here: they come from the catalog (indicators.yml via dim_ind
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 LANGUAGES = ("no", "en")
@@ -205,8 +206,10 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def catalog_text(meta, field: str) -> str:
-    """A catalog field in the reader's language where the catalog has both (name, goal,
-    effort area), else as the catalog gives it."""
+def catalog_text(meta, field: str) -> str | None:
+    """A catalog field (name, goal, numerator_definition, target_text, …) in the reader's
+    language where the catalog has both, else as the catalog gives it; None where the
+    indicator has no such text."""
     localised = f"{field}_{lang()}"
-    return str(meta[localised]) if localised in meta else str(meta[field])
+    value = meta[localised] if localised in meta else meta[field]
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)

@@ -364,7 +364,7 @@ def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
         i: (name, definition, cited)
         for i, name, definition, cited in _sql(
             pipeline["serving"],
-            "SELECT indicator_id, name_no, numerator_definition, source_ref_no FROM dim_indicator",
+            "SELECT indicator_id, name_no, numerator_definition_no, source_ref_no FROM dim_indicator",
         )
     }
     for i in range(count):
@@ -398,6 +398,35 @@ def test_indicator_page_cites_the_documents_in_the_readers_language(pipeline, mo
         shown = " ".join(m.value for m in at.markdown)
         assert f"**{label}.** {cited}" in shown, lang
         assert other not in shown, lang
+
+
+def test_catalog_texts_show_in_the_readers_language(pipeline, monkeypatch):
+    """Definitions and targets on the overview tiles, a goal page and the indicator page come
+    in the page's language, never the other one."""
+    texts = {
+        indicator_id: {"no": (num_no, target_no), "en": (num_en, target_en)}
+        for indicator_id, num_no, num_en, target_no, target_en in _sql(
+            pipeline["serving"],
+            "SELECT indicator_id, numerator_definition_no, numerator_definition_en, target_text_no, "
+            "target_text_en FROM dim_indicator "
+            "WHERE indicator_id IN ('tsb_wait_mean_days', 'ip_share_brukerplan')",
+        )
+    }
+    wait = texts["tsb_wait_mean_days"]
+    for lang, other in (("no", "en"), ("en", "no")):
+        overview = _app(pipeline["serving"], monkeypatch, lang=lang)
+        helps = " ".join(m.proto.help for m in overview.metric)
+        assert texts["ip_share_brukerplan"][lang][0] in helps, lang
+        assert texts["ip_share_brukerplan"][other][0] not in helps, lang
+        goal = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", lang=lang)
+        captions = " ".join(c.value for c in goal.caption)
+        indicator = _app(
+            pipeline["serving"], monkeypatch, "views/indicator.py", indicator="tsb_wait_mean_days", lang=lang
+        )
+        shown = " ".join(m.value for m in indicator.markdown)
+        for page, text in (("goal", captions), ("indicator", shown)):
+            assert all(own in text for own in wait[lang]), (lang, page, wait[lang])
+            assert not any(foreign in text for foreign in wait[other]), (lang, page, wait[other])
 
 
 def _barometer(at: AppTest) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 import formatting as fmt
 import report_data
-from page_context import published, published_caption, published_short, quality_banner, text
+from page_context import published, published_caption, published_short, quality_banner
 from texts import catalog_text, lang, t
 
 pub = published()
@@ -81,7 +81,7 @@ def tile(meta, label: str | None, series: pd.DataFrame) -> None:
         fmt.with_unit(row.value, meta.unit),
         delta,
         delta_color={"up": "normal", "down": "inverse"}.get(meta.direction, "off"),
-        help=text(meta.numerator_definition),
+        help=catalog_text(meta, "numerator_definition"),
         border=True,
         chart_data=list(shown.values) if len(shown) > 1 else None,
         chart_type="line",
