@@ -191,6 +191,22 @@ TEXT = {
         "Published for the whole country; latest year with data: {year}.",
     ),
     "value": ("verdi", "value"),
+    # the plan period's trend test (mart_indicator_trends) on tiles and goal pages
+    "trend_marker": ("Trend {first}–{last}: {verdict}", "Trend {first}–{last}: {verdict}"),
+    "trend_improving": ("bedring", "improving"),
+    "trend_worsening": ("forverring", "worsening"),
+    "trend_increasing": ("økning", "increasing"),
+    "trend_decreasing": ("nedgang", "decreasing"),
+    "trend_no_significant_change": ("ingen sikker trend", "no clear trend"),
+    "trend_not_enough_points": ("for få år til å måle en trend", "too few years to measure a trend"),
+    "trend_hidden_values": (
+        "ingen trend (et år i perioden er skjult)",
+        "no trend (a year in the period is hidden)",
+    ),
+    "trend_none": (
+        "Ingen trendtest for denne serien i planperioden.",
+        "No trend test for this series in the plan period.",
+    ),
     "kind_share": ("andel", "share"),
 }
 
