@@ -160,6 +160,69 @@ def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch
     )
 
 
+TREND_WORDS = {
+    "no": {
+        "improving": "bedring",
+        "worsening": "forverring",
+        "increasing": "økning",
+        "decreasing": "nedgang",
+        "no_significant_change": "ingen sikker trend",
+    },
+    "en": {
+        "improving": "improving",
+        "worsening": "worsening",
+        "increasing": "increasing",
+        "decreasing": "decreasing",
+        "no_significant_change": "no clear trend",
+    },
+}
+TREND_ARROWS = {"increasing": "↗", "decreasing": "↘", "no_significant_change": "→"}
+
+
+def test_tiles_and_goal_pages_mark_the_plan_period_trend(pipeline, monkeypatch):
+    """Each overview tile, and each goal page's indicator, says how its national series moved
+    over the plan period (mart_indicator_trends): an arrow, the verdict in words, the p value."""
+    serving = pipeline["serving"]
+    trends = {
+        indicator_id: (trend, status, p, first, last)
+        for indicator_id, trend, status, p, first, last in _sql(
+            serving,
+            "SELECT indicator_id, trend, trend_status, p_value, first_year, last_year "
+            "FROM mart_indicator_trends WHERE period = 'plan_period' AND geo_level = 'national' "
+            "AND sex = 'all' AND age_group = 'all' AND breakdown = 'total'",
+        )
+    }
+
+    def expected(indicator_id: str, lang: str) -> str:
+        trend, status, p, first, last = trends[indicator_id]
+        judged = trend in ("increasing", "decreasing") and status in ("improving", "worsening")
+        word = TREND_WORDS[lang][status if judged else trend]
+        return f"Trend {first}–{last}: {TREND_ARROWS[trend]} {word} (p "
+
+    for lang in ("no", "en"):
+        names = dict(_sql(serving, f"SELECT name_{lang}, indicator_id FROM dim_indicator"))
+        overview = _app(serving, monkeypatch, lang=lang)
+        tiles = [m for m in overview.metric if m.value != ".."]
+        markers = [
+            c.value for c in overview.caption if c.value.startswith(("Trend ", "Ingen trendtest", "No trend"))
+        ]
+        assert len(markers) == len(tiles) > 5, (lang, markers)
+        verdicts = set()
+        for tile, marker in zip(tiles, markers, strict=True):
+            indicator_id = names.get(tile.label)
+            if indicator_id in trends:
+                assert marker.startswith(expected(indicator_id, lang)), (lang, tile.label, marker)
+                # p in the page's number format: 0,03 / 0.03, or below 0,001 / 0.001
+                assert re.search(r"\(p [=<] 0[,.]\d+\)$", marker), marker
+                assert ("," in marker) == (lang == "no"), marker
+                verdicts.add(trends[indicator_id][:2])
+        # better, worse, no clear trend and a plain rise (no direction) are all among them
+        assert len(verdicts) >= 3, verdicts
+        goal = _app(serving, monkeypatch, "views/goal_3.py", lang=lang)
+        shown = [m.value for m in goal.markdown]
+        assert any(m.startswith(expected("tsb_wait_mean_days", lang)) for m in shown), lang
+
+
 def test_english_switch_takes_labels_from_the_catalog(pipeline, monkeypatch):
     at = _app(pipeline["serving"], monkeypatch)
     at.toggle(key="english").set_value(True).run()
@@ -700,6 +763,7 @@ def test_bokmal_charts_format_numbers_with_a_decimal_comma(pipeline, monkeypatch
             locales,
             expected,
         )
+
 
 
 def test_first_screen_has_no_codes_paths_or_versions(served_report):
