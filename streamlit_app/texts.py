@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 LANGUAGES = ("no", "en")
+# the page's <html lang>: bokmål is `nb` (`no` is Norwegian of either written form)
+HTML_LANG = {"no": "nb", "en": "en"}
 
 TEXT = {
     "title": (

@@ -807,3 +807,121 @@ def test_first_screen_has_no_codes_paths_or_versions(served_report):
                 english = [x for x in labels if re.search(r"\d\.\d|\d,\d{3}(?!\d)", x)]
                 assert not english, (path, english)
         browser.close()
+
+
+# WCAG 2's contrast of every visible text (HTML and the charts' SVG) against the colour behind
+# it: the element's own colour (an SVG text's fill) at the opacity of it and its ancestors,
+# over the backgrounds of its ancestors; the texts below 4.5:1
+TEXT_CONTRAST = """
+    () => {
+        // WCAG 2 contrast of every visible text against the colour behind it
+        const parse = (css) => {
+            const m = css && css.match(/rgba?\(([^)]+)\)/);
+            if (!m) return null;
+            const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+            return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+        };
+        const over = (top, bottom) => {
+            const a = top[3];
+            return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+        };
+        const luminance = (c) => {
+            const [r, g, b] = c.slice(0, 3).map((v) => {
+                v /= 255;
+                return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const background = (el) => {
+            const layers = [];
+            for (let e = el; e; e = e.parentElement) {
+                const c = parse(getComputedStyle(e).backgroundColor);
+                if (c && c[3] > 0) {
+                    layers.push(c);
+                    if (c[3] >= 1) break;
+                }
+            }
+            let bg = [255, 255, 255, 1];
+            for (const layer of layers.reverse()) bg = over(layer, bg);
+            return bg;
+        };
+        const opacity = (el) => {
+            let o = 1;
+            for (let e = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+            return o;
+        };
+        const failures = [];
+        let checked = 0;
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const el = node.parentElement;
+            const text = node.textContent.trim();
+            if (!el || !text) continue;
+            const style = getComputedStyle(el);
+            const box = el.getBoundingClientRect();
+            if (box.width === 0 || box.height === 0 || style.visibility !== "visible") continue;
+            if (el.closest("script, style, noscript, [aria-hidden='true']")) continue;
+            const svg = el instanceof SVGElement;
+            const colour = parse(svg ? style.fill : style.color);
+            if (!colour) continue;
+            const alpha = opacity(el) * (svg ? Number(style.fillOpacity) : 1);
+            if (alpha === 0) continue;
+            const bg = background(el);
+            const fg = over([colour[0], colour[1], colour[2], colour[3] * alpha], bg);
+            const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+            const ratio = (hi + 0.05) / (lo + 0.05);
+            checked += 1;
+            if (ratio < 4.5) failures.push({
+                text: text.slice(0, 60),
+                ratio: Math.round(ratio * 100) / 100,
+                colour: svg ? style.fill : style.color,
+                background: `rgb(${bg.slice(0, 3).map(Math.round).join(",")})`,
+                testid: (el.closest("[data-testid]") || {}).dataset?.testid,
+            });
+        }
+        return {checked, failures};
+    }
+"""
+
+
+def _chromium_page(pw, served_report: str, path: str, ready: str):
+    """A page of the running report once everything on it is drawn (each chart's SVG)."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.goto(f"{served_report}/{path}", wait_until="domcontentloaded")
+    page.locator(ready).first.wait_for(timeout=90_000)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+            .every(chart => chart.querySelector('svg text'))""",
+        timeout=90_000,
+    )
+    page.wait_for_timeout(1000)
+    assert page.locator("[data-testid='stException']").count() == 0, path
+    return browser, page
+
+
+def test_pages_declare_their_language_and_every_text_has_contrast(served_report):
+    """<html lang> is the reader's language (nb or en: Streamlit writes en on every page),
+    and every visible text has at least 4.5:1 contrast with its background (WCAG AA)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    metric, chart = "[data-testid='stMetric']", "[data-testid='stVegaLiteChart']"
+    with sync_playwright() as pw:
+        for path, ready, html_lang in (
+            ("", metric, "nb"),
+            ("?lang=en", metric, "en"),
+            ("goal-3", chart, "nb"),
+            ("goal-1?lang=en", chart, "en"),
+            ("kommune?kommune=1151&print=1", "table.barometer", "nb"),
+        ):
+            browser, page = _chromium_page(pw, served_report, path, ready)
+            assert page.evaluate("document.documentElement.lang") == html_lang, path
+            result = page.evaluate(TEXT_CONTRAST)
+            browser.close()
+            assert result["checked"] > 50, (path, result["checked"])
+            assert not result["failures"], (path, result["failures"][:10])
