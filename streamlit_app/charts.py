@@ -78,8 +78,8 @@ def trend(
             alt.Tooltip("name:N", title=t("unit")),
             alt.Tooltip("year:O", title=t("year")),
             alt.Tooltip("value:Q", title=y_title, format=_value_format(unit)),
-            alt.Tooltip("ci_low:Q", title="95 % KI –", format=_value_format(unit)),
-            alt.Tooltip("ci_high:Q", title="95 % KI +", format=_value_format(unit)),
+            alt.Tooltip("ci_low:Q", title=t("ci_low"), format=_value_format(unit)),
+            alt.Tooltip("ci_high:Q", title=t("ci_high"), format=_value_format(unit)),
         ],
     )
     layers = [band, line]

@@ -107,6 +107,8 @@ TEXT = {
     "versus_plain": ("verdi", "value"),
     "versus_hidden": ("skjult", "withheld"),
     "interval": ("95 % intervall", "95 % interval"),
+    "ci_low": ("95 % KI, nedre", "95 % CI, lower"),
+    "ci_high": ("95 % KI, øvre", "95 % CI, upper"),
     "ranking_cut": (
         "Viser de {n} høyeste og de {n} laveste av {total} områder; velg et område for å se det.",
         "Showing the {n} highest and the {n} lowest of {total} areas; choose an area to see it.",

@@ -763,7 +763,27 @@ def test_bokmal_charts_format_numbers_with_a_decimal_comma(pipeline, monkeypatch
             locales,
             expected,
         )
+        # a number in a tooltip is formatted by Vega (a `format`, in the locale above) or is
+        # a text the report formatted (formatting.py); Chromium hovers one below
+        tips = [tip for spec in specs for tip in _tooltips(spec)]
+        assert tips, lang
+        numbers = [tip for tip in tips if tip.get("type") == "quantitative"]
+        assert numbers and all(tip.get("format") for tip in numbers), (lang, numbers)
 
+
+def _tooltips(node):
+    """The tooltip fields of a Vega-Lite spec, at any depth (layers, encodings)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "tooltip":
+                yield from (
+                    tip for tip in (value if isinstance(value, list) else [value]) if isinstance(tip, dict)
+                )
+            else:
+                yield from _tooltips(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _tooltips(value)
 
 
 def test_first_screen_has_no_codes_paths_or_versions(served_report):
@@ -925,3 +945,31 @@ def test_pages_declare_their_language_and_every_text_has_contrast(served_report)
             browser.close()
             assert result["checked"] > 50, (path, result["checked"])
             assert not result["failures"], (path, result["failures"][:10])
+
+
+def test_chart_tooltips_speak_the_pages_language_and_number_format(served_report):
+    """Hovering a point of goal 3's trend chart: Vega's tooltip shows its numbers with a
+    decimal comma in bokmål and a point in English, and its labels in the page's language."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    chart = "[data-testid='stVegaLiteChart']"
+    with sync_playwright() as pw:
+        for query, decimal, foreign, interval in (
+            ("", r"\d,\d", r"\d\.\d", "95 % KI"),
+            ("?lang=en", r"\d\.\d", r"\d,\d", "95 % CI"),
+        ):
+            browser, page = _chromium_page(pw, served_report, f"goal-3{query}", chart)
+            point = page.locator(chart).first.locator("g.mark-symbol path").nth(5)
+            point.scroll_into_view_if_needed()
+            box = point.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            tooltip = page.locator("#vg-tooltip-element")
+            tooltip.wait_for(state="visible", timeout=10_000)
+            shown = tooltip.inner_text()
+            browser.close()
+            assert re.search(decimal, shown) and not re.search(foreign, shown), (query, shown)
+            assert interval in shown, (query, shown)
