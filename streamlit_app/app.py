@@ -6,12 +6,18 @@ switch in the sidebar sets it)."""
 
 import streamlit as st
 
-from texts import lang, t
+from texts import HTML_LANG, lang, t
 
 st.set_page_config(page_title="rusmonitor – Opptrappingsplanen for rusfeltet", layout="wide")
 
 english = st.sidebar.toggle(t("english"), value=lang() == "en", key="english")
 st.query_params["lang"] = "en" if english else "no"
+# Streamlit serves every page as <html lang="en"> and has no setting for it: set the reader's
+# language (screen readers pronounce by it, browsers hyphenate and offer translation by it)
+st.sidebar.html(
+    f"<script>document.documentElement.lang = {HTML_LANG[lang()]!r};</script>",
+    unsafe_allow_javascript=True,
+)
 
 pages = [
     st.Page("views/overview.py", title=t("overview"), icon=":material/monitoring:", default=True),

@@ -22,9 +22,9 @@ def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
     metadata = {"source": "rusmonitor", "updated": str(pub.info.get("published_at", ""))}
     for i in ids:
         meta = pub.catalog.loc[i]
-        metadata[f"{i}: {t('definition')}"] = text(meta.numerator_definition) or ""
-        if text(meta.denominator_definition):
-            metadata[f"{i}: {t('denominator')}"] = text(meta.denominator_definition)
+        metadata[f"{i}: {t('definition')}"] = catalog_text(meta, "numerator_definition") or ""
+        if catalog_text(meta, "denominator_definition"):
+            metadata[f"{i}: {t('denominator')}"] = catalog_text(meta, "denominator_definition")
         metadata[f"{i}: {t('source')}"] = text(meta.source_name) or ""
     st.caption(t("download"))
     csv_col, xlsx_col, json_col = st.columns(3)

@@ -10,8 +10,9 @@ import charts
 import downloads
 import formatting as fmt
 import report_data
+import trend_marker
 from filters import url_select
-from page_context import published, published_caption, quality_banner, text
+from page_context import published, published_caption, quality_banner
 from texts import catalog_text, lang, t
 
 
@@ -55,7 +56,7 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
     meta = pub.catalog.loc[indicator_id]
     st.divider()
     st.subheader(catalog_text(meta, "name"))
-    target, definition = text(meta.target_text), text(meta.numerator_definition)
+    target, definition = catalog_text(meta, "target_text"), catalog_text(meta, "numerator_definition")
     st.caption(
         " · ".join(
             part
@@ -76,9 +77,11 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
         st.info(t("no_rows"))
         return
     shown = []
+    trends = report_data.plan_period_trends(pub.path, pub.version)
     for label, series in report_data.headline_series(rows, meta, lang()):
         if label:
             st.markdown(f"##### {label}")
+        st.markdown(trend_marker.marker(trends, _series(series, "national", "NO")))
         shown += _series_block(meta, series, f)
     year = indicator_year(rows, f["year"])
     downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{year}", catalog_text(meta, "name"))

@@ -204,6 +204,16 @@ def indicator_values(path: str, version: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
+def plan_period_trends(path: str, version: str) -> pd.DataFrame:
+    """The national trend test of every series over the plan period (mart_indicator_trends):
+    what the overview's tiles and the goal pages mark each series with."""
+    return _query(
+        path,
+        "SELECT * FROM mart_indicator_trends WHERE period = 'plan_period' AND geo_level = 'national'",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
 def indicators(path: str, version: str) -> pd.DataFrame:
     return _query(path, "SELECT * FROM dim_indicator ORDER BY catalog_order")
 

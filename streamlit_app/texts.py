@@ -3,9 +3,12 @@ and targets are not here: they come from the catalog (indicators.yml via dim_ind
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 LANGUAGES = ("no", "en")
+# the page's <html lang>: bokmål is `nb` (`no` is Norwegian of either written form)
+HTML_LANG = {"no": "nb", "en": "en"}
 
 TEXT = {
     "title": (
@@ -104,6 +107,8 @@ TEXT = {
     "versus_plain": ("verdi", "value"),
     "versus_hidden": ("skjult", "withheld"),
     "interval": ("95 % intervall", "95 % interval"),
+    "ci_low": ("95 % KI, nedre", "95 % CI, lower"),
+    "ci_high": ("95 % KI, øvre", "95 % CI, upper"),
     "ranking_cut": (
         "Viser de {n} høyeste og de {n} laveste av {total} områder; velg et område for å se det.",
         "Showing the {n} highest and the {n} lowest of {total} areas; choose an area to see it.",
@@ -200,6 +205,22 @@ TEXT = {
         "Published for the whole country; latest year with data: {year}.",
     ),
     "value": ("verdi", "value"),
+    # the plan period's trend test (mart_indicator_trends) on tiles and goal pages
+    "trend_marker": ("Trend {first}–{last}: {verdict}", "Trend {first}–{last}: {verdict}"),
+    "trend_improving": ("bedring", "improving"),
+    "trend_worsening": ("forverring", "worsening"),
+    "trend_increasing": ("økning", "increasing"),
+    "trend_decreasing": ("nedgang", "decreasing"),
+    "trend_no_significant_change": ("ingen sikker trend", "no clear trend"),
+    "trend_not_enough_points": ("for få år til å måle en trend", "too few years to measure a trend"),
+    "trend_hidden_values": (
+        "ingen trend (et år i perioden er skjult)",
+        "no trend (a year in the period is hidden)",
+    ),
+    "trend_none": (
+        "Ingen trendtest for denne serien i planperioden.",
+        "No trend test for this series in the plan period.",
+    ),
     "kind_share": ("andel", "share"),
 }
 
@@ -215,8 +236,10 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def catalog_text(meta, field: str) -> str:
-    """A catalog field in the reader's language where the catalog has both (name, goal,
-    effort area), else as the catalog gives it."""
+def catalog_text(meta, field: str) -> str | None:
+    """A catalog field (name, goal, numerator_definition, target_text, …) in the reader's
+    language where the catalog has both, else as the catalog gives it; None where the
+    indicator has no such text."""
     localised = f"{field}_{lang()}"
-    return str(meta[localised]) if localised in meta else str(meta[field])
+    value = meta[localised] if localised in meta else meta[field]
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)

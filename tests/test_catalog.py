@@ -180,6 +180,47 @@ def test_a_headline_is_a_breakdown_the_mart_publishes_not_a_sum_the_report_makes
         catalog.check_headlines(cat)
 
 
+# words that mark a text as English or as bokmål (short, common, and not shared)
+ENGLISH_WORDS = re.compile(r"\b(the|and|of|with|who|in the|per year)\b")
+BOKMAL_WORDS = re.compile(r"\b(og|med|som|av|til|i året|etter|uten)\b")
+
+
+def test_every_published_indicator_text_is_in_bokmal_and_english():
+    published = set(published_indicators())
+    pairs = [
+        (ind["id"], field, ind[field]["no"], ind[field]["en"])
+        for ind in catalog.indicators()
+        if ind["id"] in published
+        for field in catalog.BILINGUAL_TEXTS
+        if field in ind
+    ]
+    assert len(pairs) > 50
+    for indicator_id, field, no, en in pairs:
+        assert no.strip() and en.strip() and no != en, (indicator_id, field)
+        assert not ENGLISH_WORDS.search(no), (indicator_id, field, no)
+        assert not BOKMAL_WORDS.search(en), (indicator_id, field, en)
+    # each becomes a bokmål and an English column of dim_indicator
+    rows = {r["indicator_id"]: r for r in catalog.indicator_rows()}
+    for indicator_id, field, no, en in pairs:
+        column = catalog.BILINGUAL_TEXTS[field]
+        assert (rows[indicator_id][f"{column}_no"], rows[indicator_id][f"{column}_en"]) == (no, en)
+
+
+def test_a_catalog_text_in_one_language_fails_at_load():
+    cat = copy.deepcopy(catalog.load_catalog())
+    catalog.check_bilingual_texts(cat)
+    ind = next(i for i in cat["indicators"] if i["id"] == "tsb_wait_mean_days")
+    del ind["target"]["en"]
+    with pytest.raises(ValueError, match=r"tsb_wait_mean_days.*`target`.*missing \['en'\]"):
+        catalog.check_bilingual_texts(cat)
+    ind["target"] = "Øke kapasiteten og redusere ventetiden til rusbehandling"
+    with pytest.raises(ValueError, match=r"tsb_wait_mean_days.*`target`.*missing \['no', 'en'\]"):
+        catalog.check_bilingual_texts(cat)
+    ind["target"] = {"no": "Øke kapasiteten", "en": "Increase capacity", "nn": "Auke kapasiteten"}
+    with pytest.raises(ValueError, match=r"tsb_wait_mean_days.*unknown \['nn'\]"):
+        catalog.check_bilingual_texts(cat)
+
+
 def test_units_say_what_the_report_intervals_and_checks_need():
     assert catalog.rate_scales() == {"per_1000": 1000.0, "per_10000": 10000.0, "per_100000": 100000.0}
     assert catalog.unit_range("percent") == (0, 100) and catalog.unit_range("fte") is None

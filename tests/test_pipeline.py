@@ -248,7 +248,7 @@ def test_dbt_docs_build_as_one_static_page_with_the_catalog_definitions(pipeline
     html = page.read_text(encoding="utf-8")
     assert "ind_detox_followup_24h_share" in html
     # the indicator's definition, generated from the catalog into the model's YAML
-    assert catalog.indicator("detox_followup_24h_share")["numerator"][:60] in html
+    assert catalog.indicator("detox_followup_24h_share")["numerator"]["en"][:60] in html
 
 
 def test_one_bad_samdata_cell_loses_only_its_own_record_end_to_end(copied):

@@ -161,6 +161,69 @@ def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch
     )
 
 
+TREND_WORDS = {
+    "no": {
+        "improving": "bedring",
+        "worsening": "forverring",
+        "increasing": "økning",
+        "decreasing": "nedgang",
+        "no_significant_change": "ingen sikker trend",
+    },
+    "en": {
+        "improving": "improving",
+        "worsening": "worsening",
+        "increasing": "increasing",
+        "decreasing": "decreasing",
+        "no_significant_change": "no clear trend",
+    },
+}
+TREND_ARROWS = {"increasing": "↗", "decreasing": "↘", "no_significant_change": "→"}
+
+
+def test_tiles_and_goal_pages_mark_the_plan_period_trend(pipeline, monkeypatch):
+    """Each overview tile, and each goal page's indicator, says how its national series moved
+    over the plan period (mart_indicator_trends): an arrow, the verdict in words, the p value."""
+    serving = pipeline["serving"]
+    trends = {
+        indicator_id: (trend, status, p, first, last)
+        for indicator_id, trend, status, p, first, last in _sql(
+            serving,
+            "SELECT indicator_id, trend, trend_status, p_value, first_year, last_year "
+            "FROM mart_indicator_trends WHERE period = 'plan_period' AND geo_level = 'national' "
+            "AND sex = 'all' AND age_group = 'all' AND breakdown = 'total'",
+        )
+    }
+
+    def expected(indicator_id: str, lang: str) -> str:
+        trend, status, p, first, last = trends[indicator_id]
+        judged = trend in ("increasing", "decreasing") and status in ("improving", "worsening")
+        word = TREND_WORDS[lang][status if judged else trend]
+        return f"Trend {first}–{last}: {TREND_ARROWS[trend]} {word} (p "
+
+    for lang in ("no", "en"):
+        names = dict(_sql(serving, f"SELECT name_{lang}, indicator_id FROM dim_indicator"))
+        overview = _app(serving, monkeypatch, lang=lang)
+        tiles = [m for m in overview.metric if m.value != ".."]
+        markers = [
+            c.value for c in overview.caption if c.value.startswith(("Trend ", "Ingen trendtest", "No trend"))
+        ]
+        assert len(markers) == len(tiles) > 5, (lang, markers)
+        verdicts = set()
+        for tile, marker in zip(tiles, markers, strict=True):
+            indicator_id = names.get(tile.label)
+            if indicator_id in trends:
+                assert marker.startswith(expected(indicator_id, lang)), (lang, tile.label, marker)
+                # p in the page's number format: 0,03 / 0.03, or below 0,001 / 0.001
+                assert re.search(r"\(p [=<] 0[,.]\d+\)$", marker), marker
+                assert ("," in marker) == (lang == "no"), marker
+                verdicts.add(trends[indicator_id][:2])
+        # better, worse, no clear trend and a plain rise (no direction) are all among them
+        assert len(verdicts) >= 3, verdicts
+        goal = _app(serving, monkeypatch, "views/goal_3.py", lang=lang)
+        shown = [m.value for m in goal.markdown]
+        assert any(m.startswith(expected("tsb_wait_mean_days", lang)) for m in shown), lang
+
+
 def test_english_switch_takes_labels_from_the_catalog(pipeline, monkeypatch):
     at = _app(pipeline["serving"], monkeypatch)
     at.toggle(key="english").set_value(True).run()
@@ -392,7 +455,7 @@ def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
         i: (name, definition, cited)
         for i, name, definition, cited in _sql(
             pipeline["serving"],
-            "SELECT indicator_id, name_no, numerator_definition, source_ref_no FROM dim_indicator",
+            "SELECT indicator_id, name_no, numerator_definition_no, source_ref_no FROM dim_indicator",
         )
     }
     for i in range(count):
@@ -426,6 +489,35 @@ def test_indicator_page_cites_the_documents_in_the_readers_language(pipeline, mo
         shown = " ".join(m.value for m in at.markdown)
         assert f"**{label}.** {cited}" in shown, lang
         assert other not in shown, lang
+
+
+def test_catalog_texts_show_in_the_readers_language(pipeline, monkeypatch):
+    """Definitions and targets on the overview tiles, a goal page and the indicator page come
+    in the page's language, never the other one."""
+    texts = {
+        indicator_id: {"no": (num_no, target_no), "en": (num_en, target_en)}
+        for indicator_id, num_no, num_en, target_no, target_en in _sql(
+            pipeline["serving"],
+            "SELECT indicator_id, numerator_definition_no, numerator_definition_en, target_text_no, "
+            "target_text_en FROM dim_indicator "
+            "WHERE indicator_id IN ('tsb_wait_mean_days', 'ip_share_brukerplan')",
+        )
+    }
+    wait = texts["tsb_wait_mean_days"]
+    for lang, other in (("no", "en"), ("en", "no")):
+        overview = _app(pipeline["serving"], monkeypatch, lang=lang)
+        helps = " ".join(m.proto.help for m in overview.metric)
+        assert texts["ip_share_brukerplan"][lang][0] in helps, lang
+        assert texts["ip_share_brukerplan"][other][0] not in helps, lang
+        goal = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", lang=lang)
+        captions = " ".join(c.value for c in goal.caption)
+        indicator = _app(
+            pipeline["serving"], monkeypatch, "views/indicator.py", indicator="tsb_wait_mean_days", lang=lang
+        )
+        shown = " ".join(m.value for m in indicator.markdown)
+        for page, text in (("goal", captions), ("indicator", shown)):
+            assert all(own in text for own in wait[lang]), (lang, page, wait[lang])
+            assert not any(foreign in text for foreign in wait[other]), (lang, page, wait[other])
 
 
 def _barometer(at: AppTest) -> str:
@@ -699,6 +791,27 @@ def test_bokmal_charts_format_numbers_with_a_decimal_comma(pipeline, monkeypatch
             locales,
             expected,
         )
+        # a number in a tooltip is formatted by Vega (a `format`, in the locale above) or is
+        # a text the report formatted (formatting.py); Chromium hovers one below
+        tips = [tip for spec in specs for tip in _tooltips(spec)]
+        assert tips, lang
+        numbers = [tip for tip in tips if tip.get("type") == "quantitative"]
+        assert numbers and all(tip.get("format") for tip in numbers), (lang, numbers)
+
+
+def _tooltips(node):
+    """The tooltip fields of a Vega-Lite spec, at any depth (layers, encodings)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "tooltip":
+                yield from (
+                    tip for tip in (value if isinstance(value, list) else [value]) if isinstance(tip, dict)
+                )
+            else:
+                yield from _tooltips(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _tooltips(value)
 
 
 def test_first_screen_has_no_codes_paths_or_versions(served_report):
@@ -742,3 +855,149 @@ def test_first_screen_has_no_codes_paths_or_versions(served_report):
                 english = [x for x in labels if re.search(r"\d\.\d|\d,\d{3}(?!\d)", x)]
                 assert not english, (path, english)
         browser.close()
+
+
+# WCAG 2's contrast of every visible text (HTML and the charts' SVG) against the colour behind
+# it: the element's own colour (an SVG text's fill) at the opacity of it and its ancestors,
+# over the backgrounds of its ancestors; the texts below 4.5:1
+TEXT_CONTRAST = """
+    () => {
+        // WCAG 2 contrast of every visible text against the colour behind it
+        const parse = (css) => {
+            const m = css && css.match(/rgba?\(([^)]+)\)/);
+            if (!m) return null;
+            const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+            return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+        };
+        const over = (top, bottom) => {
+            const a = top[3];
+            return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+        };
+        const luminance = (c) => {
+            const [r, g, b] = c.slice(0, 3).map((v) => {
+                v /= 255;
+                return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const background = (el) => {
+            const layers = [];
+            for (let e = el; e; e = e.parentElement) {
+                const c = parse(getComputedStyle(e).backgroundColor);
+                if (c && c[3] > 0) {
+                    layers.push(c);
+                    if (c[3] >= 1) break;
+                }
+            }
+            let bg = [255, 255, 255, 1];
+            for (const layer of layers.reverse()) bg = over(layer, bg);
+            return bg;
+        };
+        const opacity = (el) => {
+            let o = 1;
+            for (let e = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+            return o;
+        };
+        const failures = [];
+        let checked = 0;
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const el = node.parentElement;
+            const text = node.textContent.trim();
+            if (!el || !text) continue;
+            const style = getComputedStyle(el);
+            const box = el.getBoundingClientRect();
+            if (box.width === 0 || box.height === 0 || style.visibility !== "visible") continue;
+            if (el.closest("script, style, noscript, [aria-hidden='true']")) continue;
+            const svg = el instanceof SVGElement;
+            const colour = parse(svg ? style.fill : style.color);
+            if (!colour) continue;
+            const alpha = opacity(el) * (svg ? Number(style.fillOpacity) : 1);
+            if (alpha === 0) continue;
+            const bg = background(el);
+            const fg = over([colour[0], colour[1], colour[2], colour[3] * alpha], bg);
+            const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+            const ratio = (hi + 0.05) / (lo + 0.05);
+            checked += 1;
+            if (ratio < 4.5) failures.push({
+                text: text.slice(0, 60),
+                ratio: Math.round(ratio * 100) / 100,
+                colour: svg ? style.fill : style.color,
+                background: `rgb(${bg.slice(0, 3).map(Math.round).join(",")})`,
+                testid: (el.closest("[data-testid]") || {}).dataset?.testid,
+            });
+        }
+        return {checked, failures};
+    }
+"""
+
+
+def _chromium_page(pw, served_report: str, path: str, ready: str):
+    """A page of the running report once everything on it is drawn (each chart's SVG)."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.goto(f"{served_report}/{path}", wait_until="domcontentloaded")
+    page.locator(ready).first.wait_for(timeout=90_000)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+            .every(chart => chart.querySelector('svg text'))""",
+        timeout=90_000,
+    )
+    page.wait_for_timeout(1000)
+    assert page.locator("[data-testid='stException']").count() == 0, path
+    return browser, page
+
+
+def test_pages_declare_their_language_and_every_text_has_contrast(served_report):
+    """<html lang> is the reader's language (nb or en: Streamlit writes en on every page),
+    and every visible text has at least 4.5:1 contrast with its background (WCAG AA)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    metric, chart = "[data-testid='stMetric']", "[data-testid='stVegaLiteChart']"
+    with sync_playwright() as pw:
+        for path, ready, html_lang in (
+            ("", metric, "nb"),
+            ("?lang=en", metric, "en"),
+            ("goal-3", chart, "nb"),
+            ("goal-1?lang=en", chart, "en"),
+            ("kommune?kommune=1151&print=1", "table.barometer", "nb"),
+        ):
+            browser, page = _chromium_page(pw, served_report, path, ready)
+            assert page.evaluate("document.documentElement.lang") == html_lang, path
+            result = page.evaluate(TEXT_CONTRAST)
+            browser.close()
+            assert result["checked"] > 50, (path, result["checked"])
+            assert not result["failures"], (path, result["failures"][:10])
+
+
+def test_chart_tooltips_speak_the_pages_language_and_number_format(served_report):
+    """Hovering a point of goal 3's trend chart: Vega's tooltip shows its numbers with a
+    decimal comma in bokmål and a point in English, and its labels in the page's language."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    chart = "[data-testid='stVegaLiteChart']"
+    with sync_playwright() as pw:
+        for query, decimal, foreign, interval in (
+            ("", r"\d,\d", r"\d\.\d", "95 % KI"),
+            ("?lang=en", r"\d\.\d", r"\d,\d", "95 % CI"),
+        ):
+            browser, page = _chromium_page(pw, served_report, f"goal-3{query}", chart)
+            point = page.locator(chart).first.locator("g.mark-symbol path").nth(5)
+            point.scroll_into_view_if_needed()
+            box = point.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            tooltip = page.locator("#vg-tooltip-element")
+            tooltip.wait_for(state="visible", timeout=10_000)
+            shown = tooltip.inner_text()
+            browser.close()
+            assert re.search(decimal, shown) and not re.search(foreign, shown), (query, shown)
+            assert interval in shown, (query, shown)

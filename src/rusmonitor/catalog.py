@@ -79,13 +79,51 @@ def check_headlines(cat: dict[str, Any]) -> None:
                 raise ValueError(f"{where}: a headline label needs `no` and `en`, has {sorted(label)}")
 
 
+# Indicator texts a reader sees, each given as {no: bokmål, en: English}, and the
+# dim_indicator columns they become (<column>_no, <column>_en).
+BILINGUAL_TEXTS = {
+    "numerator": "numerator_definition",
+    "denominator": "denominator_definition",
+    "target": "target_text",
+    "series_break": "series_break",
+    "notes": "notes",
+}
+
+
+def check_bilingual_texts(cat: dict[str, Any]) -> None:
+    """Every reader-facing indicator text has a non-empty bokmål and English version."""
+    for ind in cat["indicators"]:
+        for field in BILINGUAL_TEXTS:
+            if field not in ind:
+                continue
+            value = ind[field]
+            given = value if isinstance(value, dict) else {}
+            missing = [lang for lang in ("no", "en") if not str(given.get(lang) or "").strip()]
+            unknown = sorted(set(given) - {"no", "en"})
+            if missing or unknown:
+                raise ValueError(
+                    f"indicator {ind['id']!r}: `{field}` must be {{no: ..., en: ...}} in the "
+                    f"catalog {CATALOG_PATH}; missing {missing}, unknown {unknown}"
+                )
+
+
 @lru_cache(maxsize=1)
 def load_catalog() -> dict[str, Any]:
     with CATALOG_PATH.open(encoding="utf-8") as f:
         cat = _fix_norwegian_keys(yaml.safe_load(f))
     check_units(cat)
     check_headlines(cat)
+    check_bilingual_texts(cat)
     return cat
+
+
+def bilingual_columns(ind: dict[str, Any]) -> dict[str, str | None]:
+    """An indicator's texts as dim_indicator columns: numerator_definition_no, …_en, …"""
+    return {
+        f"{column}_{lang}": (ind[field][lang] if field in ind else None)
+        for field, column in BILINGUAL_TEXTS.items()
+        for lang in ("no", "en")
+    }
 
 
 def units() -> dict[str, dict[str, Any]]:
@@ -169,18 +207,14 @@ def indicator_rows() -> list[dict[str, Any]]:
                 "effort_area_en": area["en"],
                 "kind": ind["kind"],
                 "unit": ind["unit"],
-                "numerator_definition": ind.get("numerator"),
-                "denominator_definition": ind.get("denominator"),
                 "source_id": ind["source"],
                 "source_name": cat["sources"][ind["source"]]["name"],
                 "dimensions": ",".join(ind.get("dimensions", [])),
                 "direction": ind.get("direction", "none"),
-                "target_text": ind.get("target"),
                 "threshold": ind.get("threshold"),
-                "series_break": ind.get("series_break"),
                 "source_ref_no": source_reference(ind, "no"),
                 "source_ref_en": source_reference(ind, "en"),
-                "notes": ind.get("notes"),
+                **bilingual_columns(ind),
                 "priority": ind["priority"],
                 "is_person_count": numerator_counts_persons(ind),
                 "is_denominator_person_count": denominator_counts_persons(ind),

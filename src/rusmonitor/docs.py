@@ -115,14 +115,15 @@ def render_contracts() -> str:
 
 def _indicator_description(ind: dict) -> str:
     parts = [f"{ind['name_en']} ({ind['name_no']}). Kind {ind['kind']}, unit {ind['unit']}."]
-    if ind.get("numerator"):
-        parts.append(f"Numerator: {ind['numerator']}.")
-    if ind.get("denominator"):
-        parts.append(f"Denominator: {ind['denominator']}.")
-    if ind.get("target"):
-        parts.append(f"Target: {ind['target']}.")
-    if ind.get("series_break"):
-        parts.append(f"Series break: {ind['series_break']}.")
+    # the dbt docs are in English; the catalog gives each text in bokmål and English
+    for field, label in (
+        ("numerator", "Numerator"),
+        ("denominator", "Denominator"),
+        ("target", "Target"),
+        ("series_break", "Series break"),
+    ):
+        if ind.get(field):
+            parts.append(f"{label}: {ind[field]['en']}.")
     return " ".join(parts)
 
 

@@ -32,15 +32,15 @@ quality_banner()
 
 facts = [
     (t("definition"), f"{meta.kind}, {fmt.unit_label(meta.unit)}"),
-    (t("numerator"), text(meta.numerator_definition)),
-    (t("denominator"), text(meta.denominator_definition)),
+    (t("numerator"), catalog_text(meta, "numerator_definition")),
+    (t("denominator"), catalog_text(meta, "denominator_definition")),
     (t("source"), text(meta.source_name)),
     (t("direction"), t(meta.direction) if meta.direction in ("up", "down", "none") else None),
-    (t("target"), text(meta.target_text)),
-    (t("series_break"), text(meta.series_break)),
+    (t("target"), catalog_text(meta, "target_text")),
+    (t("series_break"), catalog_text(meta, "series_break")),
     (t("source_ref"), text(meta[f"source_ref_{lang()}"])),
     (t("dimensions"), text(meta.dimensions)),
-    (t("notes"), text(meta.notes)),
+    (t("notes"), catalog_text(meta, "notes")),
 ]
 st.markdown("  \n".join(f"**{label}.** {value}" for label, value in facts if value))
 if meta.is_person_count or meta.is_denominator_person_count:

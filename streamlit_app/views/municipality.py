@@ -33,7 +33,9 @@ table.barometer { border-collapse: collapse; width: 100%; font-size: 0.8rem; }
 table.barometer th, table.barometer td { border-bottom: 1px solid #ddd; padding: 2px 6px;
   text-align: left; vertical-align: middle; }
 table.barometer td.versus { color: #fff; font-weight: 600; }
-table.barometer td.versus.similar { color: #222; }
+/* dark words on the light colours: white on them is below 4.5:1 */
+table.barometer td.versus.similar, table.barometer td.versus.lower,
+table.barometer td.versus.hidden { color: #111; }
 @media print { table.barometer { font-size: 7pt; } h1 { font-size: 14pt; } }
 </style>
 """

@@ -1,14 +1,16 @@
 """Overview: the five main goals, each with a verdict (how many indicators are significantly
 better or worse than at the plan's baseline) and its core indicators as tiles (latest value,
 change since the baseline with its 95 % interval, status against the plan, sparkline,
-freshness). Baseline, change and status come from the mart (mart_indicator_values)."""
+freshness, the trend over the plan period). Baseline, change and status come from the mart
+(mart_indicator_values), the trend from mart_indicator_trends."""
 
 import pandas as pd
 import streamlit as st
 
 import formatting as fmt
 import report_data
-from page_context import published, published_caption, published_short, quality_banner, text
+import trend_marker
+from page_context import published, published_caption, published_short, quality_banner
 from texts import catalog_text, lang, t
 
 pub = published()
@@ -18,6 +20,7 @@ quality_banner()
 published_short(pub)
 
 national = report_data.indicator_values(pub.path, pub.version)
+trends = report_data.plan_period_trends(pub.path, pub.version)
 
 
 def change_unit(unit: str) -> str:
@@ -81,7 +84,7 @@ def tile(meta, label: str | None, series: pd.DataFrame) -> None:
         fmt.with_unit(row.value, meta.unit),
         delta,
         delta_color={"up": "normal", "down": "inverse"}.get(meta.direction, "off"),
-        help=text(meta.numerator_definition),
+        help=catalog_text(meta, "numerator_definition"),
         border=True,
         chart_data=list(shown.values) if len(shown) > 1 else None,
         chart_type="line",
@@ -98,6 +101,7 @@ def tile(meta, label: str | None, series: pd.DataFrame) -> None:
             ),
         )
     st.caption(" · ".join(parts))
+    st.caption(trend_marker.marker(trends, series))
 
 
 for goal, goal_meta in pub.catalog.sort_values("catalog_order").groupby("goal", sort=True):
