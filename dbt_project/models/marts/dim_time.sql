@@ -5,7 +5,7 @@ with
 years as (
 
     select cast(year as integer) as year
-    from range(2002, 2025) as t(year)
+    from range(2002, 2025) as t (year)  -- noqa: AL05
 
 )
 

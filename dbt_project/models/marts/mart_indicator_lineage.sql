@@ -38,8 +38,9 @@ with_year_loads as (
     inner join disclosure
         on disclosure.row_id = value_rows.row_id
     inner join year_loads
-        on year_loads.indicator_id = value_rows.indicator_id
-        and year_loads.year = value_rows.year
+        on
+            year_loads.indicator_id = value_rows.indicator_id
+            and year_loads.year = value_rows.year
 
 ),
 

@@ -158,8 +158,10 @@ final as (
                 end
             else 'no_target'
         end as target_status,
-        case when changes.change_since_baseline is not null
-            then cast(changes.baseline_year as integer) end as baseline_year,
+        case
+            when changes.change_since_baseline is not null
+                then cast(changes.baseline_year as integer)
+        end as baseline_year,
         case when changes.change_since_baseline is not null then changes.baseline_value end
             as baseline_value,
         changes.change_since_baseline,
@@ -167,8 +169,9 @@ final as (
         changes.change_since_baseline + changes.change_margin as change_ci_high
     from changes
     left join geo_units
-        on geo_units.geo_level = changes.geo_level
-        and geo_units.geo_code = changes.geo_code
+        on
+            geo_units.geo_level = changes.geo_level
+            and geo_units.geo_code = changes.geo_code
 
 )
 

@@ -41,5 +41,6 @@ select
     latest.load_id
 from latest
 left join residence
-    on residence.municipality_code = latest.municipality_code
-    and latest.year between residence.valid_from and residence.valid_to
+    on
+        residence.municipality_code = latest.municipality_code
+        and latest.year between residence.valid_from and residence.valid_to

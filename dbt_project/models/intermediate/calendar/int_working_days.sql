@@ -5,7 +5,7 @@ with
 days as (
 
     select cast(day as date) as calendar_date
-    from range(date '2000-01-01', date '2031-01-01', interval 1 day) as t(day)
+    from range(date '2000-01-01', date '2031-01-01', interval 1 day) as t (day)  -- noqa: AL05
 
 ),
 

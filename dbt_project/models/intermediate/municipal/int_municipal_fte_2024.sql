@@ -26,8 +26,9 @@ mapped as (
         list_sort(list(distinct fte.load_id)) as load_ids
     from fte
     inner join crosswalk
-        on crosswalk.municipality_code = fte.municipality_code
-        and fte.year between crosswalk.valid_from and crosswalk.valid_to
+        on
+            crosswalk.municipality_code = fte.municipality_code
+            and fte.year between crosswalk.valid_from and crosswalk.valid_to
     group by all
 
 )

@@ -13,8 +13,8 @@ with
 unioned as (
 
     {% for model in indicator_models %}
-    select * from {{ ref(model) }}
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -26,7 +26,8 @@ restrictions as (
         dimension,
         from_json(json_extract(breakdown_levels_json, '$.' || dimension), '["VARCHAR"]') as levels
     from (
-        select indicator_id, breakdown_levels_json,
+        select
+            indicator_id, breakdown_levels_json,
             unnest(json_keys(breakdown_levels_json)) as dimension
         from {{ ref('stg_catalog__indicators') }}
         where breakdown_levels_json is not null
@@ -39,16 +40,18 @@ row_dimensions as (
     -- what each row is broken down by: sex, age_group and its categories' keys
     select indicator_id, year, geo_level, geo_code, sex, age_group, breakdown, dimension
     from (
-        select *,
+        select
+            *,
             list_concat(
                 case when sex <> 'all' then ['sex'] else [] end,
                 case when age_group <> 'all' then ['age_group'] else [] end,
-                case when breakdown = 'total' or breakdown like 'adjustment=%' then []
+                case
+                    when breakdown = 'total' or breakdown like 'adjustment=%' then []
                     else list_transform(string_split(breakdown, ';'), lambda pair: split_part(pair, '=', 1))
                 end
             ) as dimensions
         from unioned
-    ), unnest(dimensions) as d(dimension)
+    ) as row_keys, unnest(dimensions) as d (dimension)
 
 ),
 
@@ -57,8 +60,9 @@ not_published as (
     select distinct row_dimensions.indicator_id, year, geo_level, geo_code, sex, age_group, breakdown
     from row_dimensions
     inner join restrictions
-        on restrictions.indicator_id = row_dimensions.indicator_id
-        and restrictions.dimension = row_dimensions.dimension
+        on
+            restrictions.indicator_id = row_dimensions.indicator_id
+            and restrictions.dimension = row_dimensions.dimension
     where not list_contains(restrictions.levels, row_dimensions.geo_level)
 
 ),

@@ -29,8 +29,9 @@ counted as (
         count(*) as municipalities
     from versions
     inner join crosswalk
-        on crosswalk.municipality_code = versions.municipality_code
-        and crosswalk.valid_from = versions.valid_from
+        on
+            crosswalk.municipality_code = versions.municipality_code
+            and crosswalk.valid_from = versions.valid_from
     inner join geo
         on geo.municipality_code = crosswalk.municipality_code_2024
     group by all

@@ -37,8 +37,9 @@ select
     min(population.load_id) as load_id
 from population
 inner join crosswalk
-    on crosswalk.municipality_code = population.municipality_code
-    and population.year between crosswalk.valid_from and crosswalk.valid_to
+    on
+        crosswalk.municipality_code = population.municipality_code
+        and population.year between crosswalk.valid_from and crosswalk.valid_to
 left join geo
     on geo.municipality_code = crosswalk.municipality_code_2024
 group by all

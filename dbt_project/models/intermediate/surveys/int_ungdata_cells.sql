@@ -31,5 +31,6 @@ select
     responses.load_id
 from responses
 left join residence
-    on residence.municipality_code = responses.municipality_code
-    and responses.year between residence.valid_from and residence.valid_to
+    on
+        residence.municipality_code = responses.municipality_code
+        and responses.year between residence.valid_from and residence.valid_to

@@ -32,8 +32,9 @@ candidates as (
         date_diff('minute', stays.discharged_at, episodes.treatment_start_at) / 60.0 as gap_hours
     from stays
     inner join episodes
-        on episodes.person_key = stays.person_key
-        and episodes.treatment_start_date >= stays.discharge_date
+        on
+            episodes.person_key = stays.person_key
+            and episodes.treatment_start_date >= stays.discharge_date
 
 ),
 
@@ -93,5 +94,6 @@ from stays
 left join next_contact
     on next_contact.stay_id = stays.stay_id
 left join residence
-    on residence.municipality_code = stays.residence_municipality_code
-    and year(stays.discharge_date) between residence.valid_from and residence.valid_to
+    on
+        residence.municipality_code = stays.residence_municipality_code
+        and year(stays.discharge_date) between residence.valid_from and residence.valid_to

@@ -44,8 +44,9 @@ enriched as (
         episodes.load_id
     from episodes
     left join residence
-        on residence.municipality_code = episodes.residence_municipality_code
-        and year(episodes.treatment_start_date) between residence.valid_from and residence.valid_to
+        on
+            residence.municipality_code = episodes.residence_municipality_code
+            and year(episodes.treatment_start_date) between residence.valid_from and residence.valid_to
 
 )
 

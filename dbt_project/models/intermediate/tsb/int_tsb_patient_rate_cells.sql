@@ -6,7 +6,8 @@ with
 
 patients as (
 
-    select year, municipality_code, sex, age_group, count(*) as patients,
+    select
+        year, municipality_code, sex, age_group, count(*) as patients,
         list(distinct load_id) as load_ids
     from {{ ref('int_tsb_patient_years') }}
     where municipality_code is not null
@@ -16,7 +17,8 @@ patients as (
 
 population as (
 
-    select year, municipality_code, county_code, rhf_code, sex, age_group,
+    select
+        year, municipality_code, county_code, rhf_code, sex, age_group,
         sum(persons) as persons,
         coalesce(sum(persons) filter (where is_adult), 0) as persons_adult,
         list(distinct load_id) as load_ids
@@ -38,7 +40,8 @@ select
     list_concat(population.load_ids, coalesce(patients.load_ids, [])) as load_ids
 from population
 left join patients
-    on patients.year = population.year
-    and patients.municipality_code = population.municipality_code
-    and patients.sex = population.sex
-    and patients.age_group = population.age_group
+    on
+        patients.year = population.year
+        and patients.municipality_code = population.municipality_code
+        and patients.sex = population.sex
+        and patients.age_group = population.age_group

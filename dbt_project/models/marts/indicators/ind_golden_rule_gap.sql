@@ -27,7 +27,7 @@ by_sector as (
             case when sector in ('phv_adults', 'phv_children') then 'phv' else sector end
                 as sector_group
         from costs
-    )
+    ) as costs_by_sector_group
     group by grouping sets ((year, sector_group), (year, rhf_code, sector_group))
 
 ),
@@ -84,3 +84,6 @@ select
     cast(null as double) as value_sd,
     load_ids
 from paired
+
+-- sqlfluff:exclude_rules:LT02
+-- (its GROUPING SETS, which sqlfluff's DuckDB dialect does not parse, confuse the indent rule)

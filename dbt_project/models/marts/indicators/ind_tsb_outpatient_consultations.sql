@@ -1,4 +1,5 @@
--- tsb_outpatient_consultations: TSB outpatient consultations (polikliniske konsultasjoner) per year, by health trust (Samdata).
+-- tsb_outpatient_consultations: TSB outpatient consultations (polikliniske konsultasjoner) per
+-- year, by health trust (Samdata).
 with
 
 {{ indicator_select(

@@ -7,7 +7,7 @@ places as (
     select year, rhf_code, hf_code, 'public' as owner, residential_places_public as places, load_id
     from {{ ref('int_samdata_tsb_activity') }}
     union all
-    select year, rhf_code, hf_code, 'private', residential_places_private, load_id
+    select year, rhf_code, hf_code, 'private' as owner, residential_places_private as places, load_id
     from {{ ref('int_samdata_tsb_activity') }}
 
 ),

@@ -22,7 +22,8 @@ renamed as (
         case omsorgsniva when 1 then 'inpatient' when 2 then 'day' when 3 then 'outpatient' end
             as care_level,
         cast(hovedtilstand as varchar) as main_condition_icd10,
-        -- the plan's substance groups (Prop. 15 S (2015–2016), ch. 2.1) from the ICD-10 block of the main condition
+        -- the plan's substance groups (Prop. 15 S (2015–2016), ch. 2.1) from the ICD-10 block
+        -- of the main condition
         case left(hovedtilstand, 3)
             when 'F10' then 'alcohol'
             when 'F11' then 'opioids'
