@@ -104,6 +104,12 @@ def trend(
     return _spec(values, layers, 260)
 
 
+def _named_data(values: list[dict]) -> dict:
+    """A one-view chart's rows as a named dataset: Streamlit lifts a spec's inline `data` out of
+    it (to send as Arrow), which leaves a one-view spec without the `data` it requires."""
+    return {"datasets": {"rows": values}, "data": {"name": "rows"}}
+
+
 def categories(rows: pd.DataFrame, unit: str) -> dict:
     """One year's categories as bars, largest first (a census)."""
     bars = {
@@ -117,7 +123,7 @@ def categories(rows: pd.DataFrame, unit: str) -> dict:
             ],
         },
     }
-    return {"$schema": SCHEMA, "data": {"values": _records(rows[["category", "value"]])}, **bars}
+    return {"$schema": SCHEMA, **_named_data(_records(rows[["category", "value"]])), **bars}
 
 
 def category_trends(rows: pd.DataFrame, unit: str) -> dict:
@@ -136,7 +142,7 @@ def category_trends(rows: pd.DataFrame, unit: str) -> dict:
         },
     }
     values = _records(rows[["category", "year", "value"]])
-    return {"$schema": SCHEMA, "data": {"values": values}, "height": 320, **lines}
+    return {"$schema": SCHEMA, **_named_data(values), "height": 320, **lines}
 
 
 # area against the country: colour and words (the tooltip), never colour alone
