@@ -1,9 +1,11 @@
-"""The report's charts (Altair / Vega-Lite): trend with interval and target, sorted comparison
-with the national value marked, and a choropleth on the real 2024 boundaries."""
+"""The report's charts (Vega-Lite): trend with interval and target, sorted comparison with the
+national value marked, and a choropleth on the real 2024 boundaries.
+
+Written as Vega-Lite specs directly, not through Altair: Altair deep-copies, re-validates and
+sanitises every chart's rows on each rerun, about half a goal page's server time."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -24,6 +26,7 @@ BOUNDARIES = {
 HIDDEN_COLOUR = "#8c8c8c"
 NO_DATA_COLOUR = "#e8e8e8"
 LINE_COLOUR = "#1f5fa8"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
 # Streamlit's chart theme draws axis and legend labels in #808495 (3.7:1 on white); this grey
@@ -36,11 +39,8 @@ READABLE_TEXT = {
 }
 
 
-def show(chart: alt.TopLevelMixin | dict) -> None:
-    """Draw an Altair chart or a Vega-Lite spec. Altair re-validates a spec against the schema
-    every time it is turned into JSON; the specs here are built by this module and
-    tests/test_report.py validates every one the pages draw, so not again on every rerun."""
-    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+def show(spec: dict) -> None:
+    """Draw a Vega-Lite spec (tests/test_report.py validates every spec the pages draw)."""
     spec = {**spec, "config": {**READABLE_TEXT, **spec.get("config", {})}}
     if lang() == "no":
         # axes, legends and tooltips in bokmål: decimal comma, no-break space between thousands
@@ -52,44 +52,108 @@ def _value_format(unit: str) -> str:
     return ",.0f" if fmt.decimals(unit) == 0 else ",.1f"
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON values: NaN and NA as null."""
+    missing = lambda v: v is None or v is pd.NA or (isinstance(v, float) and v != v)  # noqa: E731
+    return [{k: None if missing(v) else v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _spec(values: list[dict], layers: list[dict], height) -> dict:
+    return {"$schema": SCHEMA, "data": {"values": values}, "height": height, "layer": layers}
+
+
 def trend(
     series: pd.DataFrame,
     unit: str,
     threshold: float | None,
     area: pd.DataFrame | None = None,
     area_name: str | None = None,
-) -> alt.LayerChart:
+) -> dict:
     """The national series with its 95 % interval as a band, the target as a dashed rule, and
     (when a unit is chosen) that area's series dashed beside it."""
     y_title = fmt.unit_label(unit)
     frame = series.assign(name=t("national"))
     if area is not None and len(area):
         frame = pd.concat([frame, area.assign(name=area_name)])
-    frame = frame[["year", "value", "ci_low", "ci_high", "name"]]
-    base = alt.Chart(frame).encode(x=alt.X("year:O", title=t("year")))
-    colour = alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom"))
-    band = base.mark_area(opacity=0.18).encode(
-        y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q", color=colour
-    )
-    line = base.mark_line(point=True).encode(
-        y=alt.Y("value:Q", title=y_title),
-        color=colour,
-        tooltip=[
-            alt.Tooltip("name:N", title=t("unit")),
-            alt.Tooltip("year:O", title=t("year")),
-            alt.Tooltip("value:Q", title=y_title, format=_value_format(unit)),
-            alt.Tooltip("ci_low:Q", title=t("ci_low"), format=_value_format(unit)),
-            alt.Tooltip("ci_high:Q", title=t("ci_high"), format=_value_format(unit)),
-        ],
-    )
+    values = _records(frame[["year", "value", "ci_low", "ci_high", "name"]])
+    x = {"field": "year", "type": "ordinal", "title": t("year")}
+    colour = {"field": "name", "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
+    number = _value_format(unit)
+    band = {
+        "mark": {"type": "area", "opacity": 0.18},
+        "encoding": {
+            "x": x,
+            "y": {"field": "ci_low", "type": "quantitative", "title": y_title},
+            "y2": {"field": "ci_high"},
+            "color": colour,
+        },
+    }
+    line = {
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": x,
+            "y": {"field": "value", "type": "quantitative", "title": y_title},
+            "color": colour,
+            "tooltip": [
+                {"field": "name", "type": "nominal", "title": t("unit")},
+                {"field": "year", "type": "ordinal", "title": t("year")},
+                {"field": "value", "type": "quantitative", "title": y_title, "format": number},
+                {"field": "ci_low", "type": "quantitative", "title": t("ci_low"), "format": number},
+                {"field": "ci_high", "type": "quantitative", "title": t("ci_high"), "format": number},
+            ],
+        },
+    }
     layers = [band, line]
     if threshold is not None and pd.notna(threshold):
         layers.append(
-            alt.Chart(pd.DataFrame({"target": [threshold]}))
-            .mark_rule(strokeDash=[6, 4], color="#c0392b")
-            .encode(y="target:Q")
+            {
+                "data": {"values": [{"target": float(threshold)}]},
+                "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#c0392b"},
+                "encoding": {"y": {"field": "target", "type": "quantitative"}},
+            }
         )
-    return alt.layer(*layers).properties(height=260)
+    return _spec(values, layers, 260)
+
+
+def _named_data(values: list[dict]) -> dict:
+    """A one-view chart's rows as a named dataset: Streamlit lifts a spec's inline `data` out of
+    it (to send as Arrow), which leaves a one-view spec without the `data` it requires."""
+    return {"datasets": {"rows": values}, "data": {"name": "rows"}}
+
+
+def categories(rows: pd.DataFrame, unit: str) -> dict:
+    """One year's categories as bars, largest first (a census)."""
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "category", "type": "nominal", "title": None, "sort": "-x"},
+            "x": {"field": "value", "type": "quantitative", "title": fmt.unit_label(unit)},
+            "tooltip": [
+                {"field": "category", "type": "nominal", "title": None},
+                {"field": "value", "type": "quantitative", "format": ",.1f"},
+            ],
+        },
+    }
+    return {"$schema": SCHEMA, **_named_data(_records(rows[["category", "value"]])), **bars}
+
+
+def category_trends(rows: pd.DataFrame, unit: str) -> dict:
+    """Every category's series, a line each."""
+    lines = {
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal", "title": t("year")},
+            "y": {"field": "value", "type": "quantitative", "title": fmt.unit_label(unit)},
+            "color": {"field": "category", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
+            "tooltip": [
+                {"field": "category", "type": "nominal", "title": None},
+                {"field": "year", "type": "ordinal"},
+                {"field": "value", "type": "quantitative", "format": ",.1f"},
+            ],
+        },
+    }
+    values = _records(rows[["category", "year", "value"]])
+    return {"$schema": SCHEMA, **_named_data(values), "height": 320, **lines}
 
 
 # area against the country: colour and words (the tooltip), never colour alone
@@ -106,7 +170,7 @@ VERSUS_COLOURS = {
 
 def comparison(
     rows: pd.DataFrame, unit: str, national: float | None, level_label: str, versus: pd.Series
-) -> alt.LayerChart:
+) -> dict:
     """Areas sorted by value with their 95 % intervals, coloured by how each compares with the
     country (better / no significant difference / worse); withheld areas grey at zero length
     with ':' in the tooltip; the national value as a rule."""
@@ -114,49 +178,62 @@ def comparison(
     hidden = frame["suppressed"].fillna(False).astype(bool)
     frame["shown"] = frame["value"].where(~hidden)
     frame["label"] = [
-        fmt.SUPPRESSED if s else fmt.with_unit(v, unit) for v, s in zip(frame["value"], hidden, strict=True)
+        fmt.SUPPRESSED if s else label
+        for label, s in zip(fmt.with_unit_all(frame["value"], unit), hidden, strict=True)
     ]
+    low, high = fmt.with_unit_all(frame["ci_low"], unit), fmt.with_unit_all(frame["ci_high"], unit)
     frame["interval"] = [
-        "" if s or pd.isna(lo) else f"{fmt.with_unit(lo, unit)} – {fmt.with_unit(hi, unit)}"
-        for lo, hi, s in zip(frame["ci_low"], frame["ci_high"], hidden, strict=True)
+        "" if s or pd.isna(lo) else f"{lo_text} – {hi_text}"
+        for lo, lo_text, hi_text, s in zip(frame["ci_low"], low, high, hidden, strict=True)
     ]
     frame["bar"] = frame["shown"].fillna(0.0)
     frame["versus"] = [t(f"versus_{v}") for v in versus.loc[frame.index]]
     domain = [t(f"versus_{v}") for v in VERSUS_COLOURS]
-    y = alt.Y("geo_name:N", sort=alt.EncodingSortField("bar", order="descending"), title=level_label)
-    bars = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=y,
-            x=alt.X("bar:Q", title=fmt.unit_label(unit)),
-            color=alt.Color(
-                "versus:N",
-                scale=alt.Scale(domain=domain, range=list(VERSUS_COLOURS.values())),
-                legend=alt.Legend(title=t("versus_title"), orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("geo_name:N", title=level_label),
-                alt.Tooltip("label:N", title=t("value")),
-                alt.Tooltip("interval:N", title=t("interval")),
-                alt.Tooltip("versus:N", title=t("versus_title")),
+    y = {
+        "field": "geo_name",
+        "type": "nominal",
+        "sort": {"field": "bar", "order": "descending"},
+        "title": level_label,
+    }
+    columns = ["geo_name", "shown", "bar", "ci_low", "ci_high", "label", "interval", "versus"]
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "x": {"field": "bar", "type": "quantitative", "title": fmt.unit_label(unit)},
+            "color": {
+                "field": "versus",
+                "type": "nominal",
+                "scale": {"domain": domain, "range": list(VERSUS_COLOURS.values())},
+                "legend": {"title": t("versus_title"), "orient": "bottom"},
+            },
+            "tooltip": [
+                {"field": "geo_name", "type": "nominal", "title": level_label},
+                {"field": "label", "type": "nominal", "title": t("value")},
+                {"field": "interval", "type": "nominal", "title": t("interval")},
+                {"field": "versus", "type": "nominal", "title": t("versus_title")},
             ],
-        )
-    )
-    whiskers = (
-        alt.Chart(frame[frame["shown"].notna() & frame["ci_low"].notna()])
-        .mark_rule(color="#333333")
-        .encode(y=y, x="ci_low:Q", x2="ci_high:Q")
-    )
+        },
+    }
+    whiskers = {
+        "transform": [{"filter": "isValid(datum.shown) && isValid(datum.ci_low)"}],
+        "mark": {"type": "rule", "color": "#333333"},
+        "encoding": {"y": y, "x": {"field": "ci_low", "type": "quantitative"}, "x2": {"field": "ci_high"}},
+    }
     layers = [bars, whiskers]
     if national is not None and pd.notna(national):
         layers.append(
-            alt.Chart(pd.DataFrame({"national": [national], "label": [fmt.with_unit(national, unit)]}))
-            .mark_rule(color="#000000", strokeWidth=2, strokeDash=[4, 3])
-            .encode(x="national:Q", tooltip=[alt.Tooltip("label:N", title=t("national"))])
+            {
+                "data": {"values": [{"national": float(national), "label": fmt.with_unit(national, unit)}]},
+                "mark": {"type": "rule", "color": "#000000", "strokeWidth": 2, "strokeDash": [4, 3]},
+                "encoding": {
+                    "x": {"field": "national", "type": "quantitative"},
+                    "tooltip": [{"field": "label", "type": "nominal", "title": t("national")}],
+                },
+            }
         )
     # a step per area: a fixed pixel height squeezes the bands in Streamlit's renderer
-    return alt.layer(*layers).properties(height=alt.Step(22))
+    return _spec(_records(frame[columns]), layers, {"step": 22})
 
 
 def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str, versus: pd.Series) -> dict:
@@ -172,7 +249,8 @@ def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str, versu
     hidden = frame["suppressed"].fillna(False).astype(bool)
     frame["hidden"] = hidden
     frame["label"] = [
-        fmt.SUPPRESSED if s else fmt.with_unit(v, unit) for v, s in zip(frame["value"], hidden, strict=True)
+        fmt.SUPPRESSED if s else label
+        for label, s in zip(fmt.with_unit_all(frame["value"], unit), hidden, strict=True)
     ]
     frame["interval"] = [
         "" if s or pd.isna(lo) else f"{fmt.with_unit(lo, unit)} – {fmt.with_unit(hi, unit)}"
@@ -180,12 +258,7 @@ def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str, versu
     ]
     frame["versus"] = [t(f"versus_{v}") for v in versus.loc[frame.index]]
     frame["shown"] = ~hidden & frame["value"].notna()
-    records = [
-        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-        for row in frame[["geo_code", "geo_name", "shown", "hidden", "label", "interval", "versus"]].to_dict(
-            "records"
-        )
-    ]
+    records = _records(frame[["geo_code", "geo_name", "shown", "hidden", "label", "interval", "versus"]])
     lookup = {
         "lookup": "properties.geo_code",
         "from": {
@@ -222,7 +295,7 @@ def choropleth(rows: pd.DataFrame, level: str, unit: str, area_label: str, versu
         "legend": {"orient": "bottom", "direction": "vertical"},
     }
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "datasets": {"areas": records},
         "data": {"url": BOUNDARIES[level], "format": {"type": "json", "property": "features"}},
         "projection": {"type": "mercator"},

@@ -18,7 +18,13 @@ def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
     ids = rows.indicator_id.unique()
     names = {i: catalog_text(pub.catalog.loc[i], "name") for i in ids}
     units = {i: pub.catalog.loc[i, "unit"] for i in ids}
-    frame = report_export.public_frame(rows, names, units)
+    made: list[pd.DataFrame] = []
+
+    def frame() -> pd.DataFrame:  # made on the first click, not on every rerun
+        if not made:
+            made.append(report_export.public_frame(rows, names, units))
+        return made[0]
+
     metadata = {"source": "rusmonitor", "updated": str(pub.info.get("published_at", ""))}
     for i in ids:
         meta = pub.catalog.loc[i]
@@ -32,7 +38,7 @@ def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
     # callables: each file is made when its button is clicked, not on every rerun
     csv_col.download_button(
         "CSV",
-        lambda: report_export.to_csv(frame),
+        lambda: report_export.to_csv(frame()),
         f"{key}.csv",
         "text/csv",
         key=f"csv_{key}",
@@ -40,7 +46,7 @@ def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
     )
     xlsx_col.download_button(
         "Excel",
-        lambda: report_export.to_excel(frame, metadata, language),
+        lambda: report_export.to_excel(frame(), metadata, language),
         f"{key}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}",
@@ -48,7 +54,7 @@ def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
     )
     json_col.download_button(
         "JSON-stat2",
-        lambda: report_export.jsonstat_bytes(report_export.to_jsonstat(frame, label, metadata, language)),
+        lambda: report_export.jsonstat_bytes(report_export.to_jsonstat(frame(), label, metadata, language)),
         f"{key}.json",
         "application/json",
         key=f"json_{key}",

@@ -1,5 +1,10 @@
 """One main goal on a page: for each of its indicators the trend with its interval and target,
-the areas compared, a map, and downloads of what is shown. Filters live in the URL."""
+the areas compared, a map, and downloads of what is shown. Filters live in the URL.
+
+Every indicator's heading is on the page; the first sections are drawn at once and the others
+when the reader opens them (each its own fragment: opening one reruns that section, not the
+page), or all of them with ?sections=all. Goal 3 has 22 indicators of three charts each:
+drawing them all held the first screen and every filter change for seconds."""
 
 from __future__ import annotations
 
@@ -52,7 +57,11 @@ def _series(rows: pd.DataFrame, level: str, code: str) -> pd.DataFrame:
     return rows[(rows.geo_level == level) & (rows.geo_code == code)].sort_values("year")
 
 
-def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
+# the sections drawn before the reader asks for more
+OPEN_AT_ONCE = 2
+
+
+def _heading(pub, indicator_id: str) -> None:
     meta = pub.catalog.loc[indicator_id]
     st.divider()
     st.subheader(catalog_text(meta, "name"))
@@ -73,6 +82,12 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
         label=f"{t('indicator')}: {t('definition').lower()} →",
         query_params={"indicator": indicator_id, "lang": st.query_params.get("lang", "no")},
     )
+
+
+def _section(pub, indicator_id: str, f: dict) -> None:
+    """An indicator's charts and downloads (its rows picked here: a closed section costs nothing)."""
+    meta = pub.catalog.loc[indicator_id]
+    rows = f["rows"][f["rows"].indicator_id == indicator_id]
     if rows.empty:
         st.info(t("no_rows"))
         return
@@ -85,6 +100,13 @@ def _indicator(pub, indicator_id: str, rows: pd.DataFrame, f: dict) -> None:
         shown += _series_block(meta, series, f)
     year = indicator_year(rows, f["year"])
     downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{year}", catalog_text(meta, "name"))
+
+
+@st.fragment
+def _on_demand(pub, indicator_id: str, f: dict) -> None:
+    """A section drawn when the reader opens it; it stays open through filter changes."""
+    if st.toggle(t("show_section"), key=f"open_{indicator_id}"):
+        _section(pub, indicator_id, f)
 
 
 def _single_year(national: pd.DataFrame, meta) -> None:
@@ -176,7 +198,21 @@ def render(goal: int) -> None:
     if f["year"] is None:
         st.info(t("no_rows"))
         return
-    for indicator_id in goal_meta.sort_values("catalog_order").index:
-        _indicator(pub, indicator_id, f["rows"][f["rows"].indicator_id == indicator_id], f)
+    order = list(goal_meta.sort_values("catalog_order").index)
+    everything = len(order) > OPEN_AT_ONCE and st.toggle(
+        t("show_all_sections", n=len(order)),
+        value=st.query_params.get("sections") == "all",
+        key="sections_all",
+    )
+    if everything:
+        st.query_params["sections"] = "all"
+    else:
+        st.query_params.pop("sections", None)
+    for n, indicator_id in enumerate(order):
+        _heading(pub, indicator_id)
+        if everything or n < OPEN_AT_ONCE:
+            _section(pub, indicator_id, f)
+        else:
+            _on_demand(pub, indicator_id, f)
     published_caption(pub)
     st.caption(f"{fmt.SUPPRESSED} = {t('hidden')}")

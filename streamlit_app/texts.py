@@ -222,6 +222,9 @@ TEXT = {
         "No trend test for this series in the plan period.",
     ),
     "kind_share": ("andel", "share"),
+    # goal pages: the first indicators are drawn at once, the others when opened
+    "show_section": ("Vis figurer, kart og nedlasting", "Show charts, map and downloads"),
+    "show_all_sections": ("Vis alle {n} indikatorene med figurer", "Show all {n} indicators with charts"),
 }
 
 

@@ -276,7 +276,7 @@ def test_an_area_is_better_or_worse_than_the_country_only_when_its_interval_says
 
 
 def test_goal_pages_show_a_survey_at_its_latest_year_and_long_rankings_cut(pipeline, monkeypatch):
-    at = _app(pipeline["serving"], monkeypatch, "views/goal_1.py")
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_1.py", sections="all")
     assert not at.exception
     titles = [m.value for m in at.markdown]
     (pasopp_year,) = _sql(
@@ -286,7 +286,7 @@ def test_goal_pages_show_a_survey_at_its_latest_year_and_long_rankings_cut(pipel
     assert pasopp_year < 2024 and f"**Etter regionalt helseforetak, {pasopp_year}**" in titles
     captions = " ".join(c.value for c in at.caption)
     assert f"Siste år med tall for denne indikatoren: {pasopp_year}." in captions
-    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", level="municipality")
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", level="municipality", sections="all")
     assert not at.exception
     assert "Viser de 15 høyeste og de 15 laveste av" in " ".join(c.value for c in at.caption)
 
@@ -375,14 +375,14 @@ def test_headline_series_come_from_the_catalog(pipeline, monkeypatch):
 
 
 def test_a_census_opens_on_its_year_without_a_one_point_trend(pipeline, monkeypatch):
-    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py")
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", sections="all")
     titles = [m.value for m in at.markdown]
     assert not [title for title in titles if "Utvikling 2003–2003" in title]
     assert "Tall for 2003" in [m.label for m in at.metric]
     at = _app(pipeline["serving"], monkeypatch, "views/indicator.py", indicator="unmet_need_pct_clients")
     assert "**Tall for 2003**" in [m.value for m in at.markdown]
     for page in ("views/goal_1.py", "views/goal_3.py"):
-        at = _app(pipeline["serving"], monkeypatch, page)
+        at = _app(pipeline["serving"], monkeypatch, page, sections="all")
         assert not [i.value for i in at.info if i.value.startswith("Ingen tall")], page
 
 
@@ -390,9 +390,9 @@ def test_a_census_opens_on_its_year_without_a_one_point_trend(pipeline, monkeypa
 @pytest.mark.parametrize("page", GOAL_PAGES)
 def test_goal_page_every_filter_value(pipeline, monkeypatch, page):
     """Every year, level, sex and age group the goal has (each with the others at their
-    defaults), every level at the earliest year, and one area per level: no exception, and the
-    URL carries the filters."""
-    at = _app(pipeline["serving"], monkeypatch, page)
+    defaults), every level at the earliest year, and one area per level, with every section
+    drawn: no exception, and the URL carries the filters."""
+    at = _app(pipeline["serving"], monkeypatch, page, sections="all")
     goal = int(page.split("_")[1][0])
     indicators = _sql(
         pipeline["serving"],
@@ -431,6 +431,25 @@ def test_goal_page_every_filter_value(pipeline, monkeypatch, page):
         each(label)
         _select(at, label).select_index(0).run()
     assert runs >= len(years) + levels
+
+
+def test_goal_page_draws_the_first_sections_and_the_others_when_opened(pipeline, monkeypatch):
+    """Goal 3's 22 indicators: every heading at once, the charts of the first sections only;
+    opening a section draws its charts, and ?sections=all draws them all."""
+    goal_view = _report_module("goal_view")
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py")
+    headings = len(at.subheader)
+    assert headings > goal_view.OPEN_AT_ONCE
+    closed = [s for s in at.toggle if s.label == "Vis figurer, kart og nedlasting"]
+    assert len(closed) == headings - goal_view.OPEN_AT_ONCE
+    first = _charts(at)
+    assert 0 < first <= 4 * goal_view.OPEN_AT_ONCE
+    closed[-1].set_value(True).run()
+    assert not at.exception
+    assert _charts(at) > first
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", sections="all")
+    assert _charts(at) >= headings and not [s for s in at.toggle if s.label.startswith("Vis figurer")]
+    assert at.query_params["sections"] in (["all"], "all")
 
 
 def test_filters_are_read_from_the_url(pipeline, monkeypatch):

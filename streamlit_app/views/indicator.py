@@ -3,7 +3,6 @@ it comes from (title and chapter, in the reader's language), breaks in series, p
 quality status from the latest GX run, every category's trend and the latest figures by area,
 with downloads."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -74,31 +73,13 @@ named = national.assign(
 if national.year.nunique() == 1:
     # one year (a census): its categories as bars, not a one-point trend
     st.markdown(f"**{t('figure_for', year=int(national.year.iloc[0]))}**")
-    charts.show(
-        alt.Chart(named)
-        .mark_bar()
-        .encode(
-            y=alt.Y("category:N", title=None, sort="-x"),
-            x=alt.X("value:Q", title=fmt.unit_label(meta.unit)),
-            tooltip=[alt.Tooltip("category:N", title=None), alt.Tooltip("value:Q", format=",.1f")],
-        )
-    )
+    charts.show(charts.categories(named, meta.unit))
 elif len(categories) == 1:
     st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
     charts.show(charts.trend(national, meta.unit, meta.threshold))
 else:
     st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
-    charts.show(
-        alt.Chart(named)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title=t("year")),
-            y=alt.Y("value:Q", title=fmt.unit_label(meta.unit)),
-            color=alt.Color("category:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("category:N", title=None), "year:O", alt.Tooltip("value:Q", format=",.1f")],
-        )
-        .properties(height=320)
-    )
+    charts.show(charts.category_trends(named, meta.unit))
 levels = [lv for lv in report_data.COMPARE_LEVELS if (headline.geo_level == lv).any()]
 if levels:
     level = url_select(t("level"), levels, "level", levels[0], lambda lv: t(lv).capitalize())
