@@ -34,7 +34,7 @@ def verdict(row) -> str:
 
 def marker(trends: pd.DataFrame, series: pd.DataFrame) -> str:
     """The plan-period trend line of a shown series (one indicator, place, sex, age group and
-    breakdown); a series the mart has no test for (a sum of categories) says so."""
+    breakdown); a series the mart has no test for says so."""
     if series.empty:
         return t("trend_none")
     key = series.iloc[0]

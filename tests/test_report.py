@@ -296,7 +296,7 @@ def test_maps_colour_areas_against_the_country_and_never_map_counts(pipeline, mo
     colour (not a value scale stretched over a few tenths); a count gets no map."""
     import pyarrow
 
-    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", level="county")
+    at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", level="county", sections="all")
     maps = [c for c in at.get("vega_lite_chart") if "projection" in json.loads(c.proto.spec)]
     assert maps
     words = {

@@ -2,7 +2,7 @@
 places it is made of (for every geography that nests in it, including two that do not nest in
 each other, such as counties and HF catchment areas over the same municipalities), all sexes
 the sum of each sex, an age interval the sum of the bands in it, a breakdown's total the sum of
-its categories.
+its categories, a summed category (`level=gronn+gul`) the sum of the ones it names.
 
 A missing row is a zero (the indicator models publish every non-empty group), so each relation
 sums the children that exist. Every relation is checked against the true values before it is
