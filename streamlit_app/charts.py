@@ -30,22 +30,65 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
 # Streamlit's chart theme draws axis and legend labels in #808495 (3.7:1 on white); this grey
-# is 9:1 (WCAG AA asks 4.5:1 for text)
+# is 9:1 (WCAG AA asks 4.5:1 for text). Vega-Lite cuts labels longer than 160–180 px with
+# "…" ("Friomsorgskonto…"): no limit, a name is read whole
 TEXT_COLOUR = "#444444"
 READABLE_TEXT = {
-    "axis": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR},
-    "legend": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR},
+    "axis": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "labelLimit": 0},
+    "legend": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "labelLimit": 0},
     "title": {"color": TEXT_COLOUR},
 }
 
 
-def show(spec: dict) -> None:
-    """Draw a Vega-Lite spec (tests/test_report.py validates every spec the pages draw)."""
+def show(spec: dict, key: str) -> None:
+    """Draw a Vega-Lite spec (tests/test_report.py validates every spec the pages draw), with
+    its figures as a table under a switch for readers who cannot use the chart; `key` names
+    the chart on its page."""
     spec = {**spec, "config": {**READABLE_TEXT, **spec.get("config", {})}}
     if lang() == "no":
         # axes, legends and tooltips in bokmål: decimal comma, no-break space between thousands
         spec = {**spec, "config": {**spec.get("config", {}), "locale": NORWEGIAN_LOCALE}}
     st.vega_lite_chart(spec, width="stretch")
+    table = chart_table(spec)
+    # the table is built only when asked for: a page has dozens of charts
+    if table is not None and st.toggle(t("show_table"), key=f"table_{key}"):
+        st.dataframe(table(), hide_index=True, width="stretch")
+
+
+def chart_table(spec: dict):
+    """The chart's figures as a table, columns as its tooltip names them: a function that
+    builds it, or None for a chart without rows of its own."""
+    values = (spec.get("data") or {}).get("values") or next(iter((spec.get("datasets") or {}).values()), None)
+    if not values:
+        return None
+    columns: dict[str, str] = {}
+    for tip in _tooltip_fields(spec):
+        field = tip.get("field")
+        if field and field in values[0] and field not in columns:
+            columns[field] = tip.get("title") or field
+    if not columns:
+        return None
+
+    def build() -> pd.DataFrame:
+        frame = pd.DataFrame(values)[list(columns)].rename(columns=columns)
+        return frame.drop_duplicates()
+
+    return build
+
+
+def _tooltip_fields(node):
+    """The tooltip fields of a spec, at any depth (layers, encodings), in order."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "tooltip":
+                yield from (
+                    tip for tip in (value if isinstance(value, list) else [value]) if isinstance(tip, dict)
+                )
+            elif key not in ("data", "datasets"):
+                yield from _tooltip_fields(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _tooltip_fields(value)
 
 
 def _value_format(unit: str) -> str:
@@ -129,8 +172,8 @@ def categories(rows: pd.DataFrame, unit: str) -> dict:
             "y": {"field": "category", "type": "nominal", "title": None, "sort": "-x"},
             "x": {"field": "value", "type": "quantitative", "title": fmt.unit_label(unit)},
             "tooltip": [
-                {"field": "category", "type": "nominal", "title": None},
-                {"field": "value", "type": "quantitative", "format": ",.1f"},
+                {"field": "category", "type": "nominal", "title": t("category")},
+                {"field": "value", "type": "quantitative", "title": fmt.unit_label(unit), "format": ",.1f"},
             ],
         },
     }
@@ -146,9 +189,9 @@ def category_trends(rows: pd.DataFrame, unit: str) -> dict:
             "y": {"field": "value", "type": "quantitative", "title": fmt.unit_label(unit)},
             "color": {"field": "category", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
             "tooltip": [
-                {"field": "category", "type": "nominal", "title": None},
-                {"field": "year", "type": "ordinal"},
-                {"field": "value", "type": "quantitative", "format": ",.1f"},
+                {"field": "category", "type": "nominal", "title": t("category")},
+                {"field": "year", "type": "ordinal", "title": t("year")},
+                {"field": "value", "type": "quantitative", "title": fmt.unit_label(unit), "format": ",.1f"},
             ],
         },
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from page_context import Published, text
+from page_context import Published
 from rusmonitor import report_export
 from texts import catalog_text, lang, t
 
@@ -31,7 +31,7 @@ def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
         metadata[f"{i}: {t('definition')}"] = catalog_text(meta, "numerator_definition") or ""
         if catalog_text(meta, "denominator_definition"):
             metadata[f"{i}: {t('denominator')}"] = catalog_text(meta, "denominator_definition")
-        metadata[f"{i}: {t('source')}"] = text(meta.source_name) or ""
+        metadata[f"{i}: {t('source')}"] = catalog_text(meta, "source_name") or ""
     st.caption(t("download"))
     csv_col, xlsx_col, json_col = st.columns(3)
     language = lang()

@@ -93,11 +93,11 @@ def _section(pub, indicator_id: str, f: dict) -> None:
         return
     shown = []
     trends = report_data.plan_period_trends(pub.path, pub.version)
-    for label, series in report_data.headline_series(rows, meta, lang()):
+    for n, (label, series) in enumerate(report_data.headline_series(rows, meta, lang())):
         if label:
             st.markdown(f"##### {label}")
         st.markdown(trend_marker.marker(trends, _series(series, "national", "NO")))
-        shown += _series_block(meta, series, f)
+        shown += _series_block(meta, series, f, key=f"{indicator_id}_{n}")
     year = indicator_year(rows, f["year"])
     downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{year}", catalog_text(meta, "name"))
 
@@ -116,8 +116,9 @@ def _single_year(national: pd.DataFrame, meta) -> None:
     st.metric(t("figure_for", year=int(row.year)), value, border=True)
 
 
-def _series_block(meta, rows: pd.DataFrame, f: dict) -> list[pd.DataFrame]:
-    """One headline series: its trend, the areas compared in the indicator's year, the map."""
+def _series_block(meta, rows: pd.DataFrame, f: dict, key: str) -> list[pd.DataFrame]:
+    """One headline series: its trend, the areas compared in the indicator's year, the map;
+    `key` names the series on the page."""
     # empty for indicators published by office or region only (ND): their areas still show
     national = _series(rows, "national", "NO")
     area = _series(rows, f["level"], f["unit"]) if f["unit"] else None
@@ -128,12 +129,14 @@ def _series_block(meta, rows: pd.DataFrame, f: dict) -> list[pd.DataFrame]:
         years = sorted(int(y) for y in rows.year.unique())
         if len(national) and national.year.nunique() == 1:
             _single_year(national, meta)
-            st.caption(f"{t('source')}: {meta.source_name}.")
+            st.caption(f"{t('source')}: {catalog_text(meta, 'source_name')}.")
         elif len(national) or (area is not None and len(area)):
             st.markdown(f"**{t('trend', first=years[0], last=years[-1])}**")
-            charts.show(charts.trend(national, meta.unit, meta.threshold, area, f["unit_name"]))
+            charts.show(
+                charts.trend(national, meta.unit, meta.threshold, area, f["unit_name"]), f"trend_{key}"
+            )
             notes = [t("band")] + ([t("target_line")] if pd.notna(meta.threshold) else [])
-            st.caption(f"{'; '.join(notes)}. {t('source')}: {meta.source_name}.")
+            st.caption(f"{'; '.join(notes)}. {t('source')}: {catalog_text(meta, 'source_name')}.")
         else:
             st.info(t("no_rows"))
     # the chosen level, or the indicator's own first level when it is not published at it
@@ -154,7 +157,9 @@ def _series_block(meta, rows: pd.DataFrame, f: dict) -> list[pd.DataFrame]:
             national_value = this_year.value.iloc[0] if comparable else None
             ranked, cut = report_data.ranking(compare, keep=f["unit"] or None)
             versus = report_data.versus_country(ranked, national_value, meta.direction)
-            charts.show(charts.comparison(ranked, meta.unit, national_value, t(level), versus))
+            charts.show(
+                charts.comparison(ranked, meta.unit, national_value, t(level), versus), f"comparison_{key}"
+            )
             notes = [t("national_marked")] if comparable else []
             if level != f["level"]:
                 notes.insert(0, t("level_fallback", chosen=t(f["level"]), level=t(level)))
@@ -179,7 +184,9 @@ def _series_block(meta, rows: pd.DataFrame, f: dict) -> list[pd.DataFrame]:
     drawn = report_data.map_rows(mapped, map_level) if len(mapped) else None
     if drawn is not None:
         st.markdown(f"**{t('map', level=t(map_level), year=year)}**")
-        charts.show(charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level), drawn[1].versus))
+        charts.show(
+            charts.choropleth(drawn[1], drawn[0], meta.unit, t(map_level), drawn[1].versus), f"map_{key}"
+        )
         st.caption(t("map_legend", limit=int(meta.suppression_limit)))
         shown.append(mapped.drop(columns="versus"))
     return shown

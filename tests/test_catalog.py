@@ -206,6 +206,15 @@ def test_every_published_indicator_text_is_in_bokmal_and_english():
         assert (rows[indicator_id][f"{column}_no"], rows[indicator_id][f"{column}_en"]) == (no, en)
 
 
+def test_every_source_is_named_in_bokmal_and_english():
+    rows = {r["indicator_id"]: r for r in catalog.indicator_rows()}
+    for source_id, source in catalog.load_catalog()["sources"].items():
+        no, en = source["name"]["no"], source["name"]["en"]
+        assert no != en and not ENGLISH_WORDS.search(no) and not BOKMAL_WORDS.search(en), source_id
+        using = [r for r in rows.values() if r["source_id"] == source_id]
+        assert all((r["source_name_no"], r["source_name_en"]) == (no, en) for r in using), source_id
+
+
 def test_a_catalog_text_in_one_language_fails_at_load():
     cat = copy.deepcopy(catalog.load_catalog())
     catalog.check_bilingual_texts(cat)
@@ -218,6 +227,15 @@ def test_a_catalog_text_in_one_language_fails_at_load():
         catalog.check_bilingual_texts(cat)
     ind["target"] = {"no": "Øke kapasiteten", "en": "Increase capacity", "nn": "Auke kapasiteten"}
     with pytest.raises(ValueError, match=r"tsb_wait_mean_days.*unknown \['nn'\]"):
+        catalog.check_bilingual_texts(cat)
+    ind["target"] = {"no": "Øke kapasiteten", "en": "Increase capacity"}
+    catalog.check_bilingual_texts(cat)
+    # a source's name is cited on every page: both languages too
+    cat["sources"]["npr"]["name"] = "Norsk pasientregister"
+    with pytest.raises(ValueError, match=r"source 'npr'.*`name`.*missing \['no', 'en'\]"):
+        catalog.check_bilingual_texts(cat)
+    del cat["sources"]["npr"]["name"]
+    with pytest.raises(ValueError, match=r"source 'npr' has no `name`"):
         catalog.check_bilingual_texts(cat)
 
 

@@ -471,10 +471,11 @@ def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
     assert count == len(published_indicators())
     ids = []
     catalog = {
-        i: (name, definition, cited)
-        for i, name, definition, cited in _sql(
+        i: (name, definition, cited, source)
+        for i, name, definition, cited, source in _sql(
             pipeline["serving"],
-            "SELECT indicator_id, name_no, numerator_definition_no, source_ref_no FROM dim_indicator",
+            "SELECT indicator_id, name_no, numerator_definition_no, source_ref_no, source_name_no "
+            "FROM dim_indicator",
         )
     }
     for i in range(count):
@@ -482,10 +483,18 @@ def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
         indicator_id = _select(at, "Velg indikator").value
         ids.append(indicator_id)
         assert not at.exception, (indicator_id, [e.value for e in at.exception])
-        name, definition, cited = catalog[indicator_id]
+        name, definition, cited, source = catalog[indicator_id]
         assert at.title[0].value == name
         shown = " ".join(m.value for m in at.markdown)
         assert definition is None or definition in shown
+        # the source named in bokmål; the kind of figure and its breakdowns in words, not the
+        # catalog's codes (`share`, `age_group`)
+        assert f"**Kilde.** {source}" in shown, indicator_id
+        labels = ("**Definisjon.**", "**Inndelinger.**")
+        block = next(m.value for m in at.markdown if labels[0] in m.value)
+        facts = [line for line in block.split("\n") if line.startswith(labels)]
+        assert len(facts) == 2, (indicator_id, facts)
+        assert not re.findall(r"\b(?:[a-z]+_[a-z_]+|share|count|mean|difference)\b", " ".join(facts)), facts
         # the documents by title and chapter, in bokmål, never a file's line numbers
         assert f"**Dokumentgrunnlag.** {cited}" in shown, indicator_id
         assert not forbidden_citations(shown), (indicator_id, forbidden_citations(shown))
@@ -493,6 +502,47 @@ def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
         assert at.success or at.warning, indicator_id
         assert _charts(at) >= 1
     assert at.query_params["indicator"] in ([ids[-1]], ids[-1])
+
+
+def test_every_chart_has_its_figures_as_a_table(pipeline, monkeypatch):
+    """A reader who cannot use a chart switches it to a table of the same figures, named in
+    the page's language; the table is built only when asked for."""
+    pages = (
+        ("views/indicator.py", {"indicator": "tsb_patients"}),
+        ("views/goal_3.py", {}),
+        ("views/indicator.py", {"indicator": "drug_induced_deaths"}),
+    )
+    for page, query in pages:
+        at = _app(pipeline["serving"], monkeypatch, page, **query)
+        switches = [s for s in at.toggle if s.label == "Vis tallene som tabell"]
+        assert len(switches) == len(at.get("vega_lite_chart")) > 0, page
+        assert not at.dataframe, page
+        for switch in switches:
+            # every column named in words (a category chart's too), not by its field
+            switch.set_value(True).run()
+            assert not at.exception, [e.value for e in at.exception]
+            columns = {c for table in at.dataframe for c in table.value.columns}
+            assert not columns & {"category", "year", "value", "geo_name", "label"}, (page, columns)
+            switch.set_value(False).run()
+    # the national trend of the indicator page: one row per year, the mart's values
+    switches[0].set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = at.dataframe
+    frame = table.value
+    named = {"Område", "År", "95 % KI, nedre", "95 % KI, øvre"}
+    assert named < set(frame.columns), list(frame.columns)
+    national = dict(
+        _sql(
+            pipeline["serving"],
+            "SELECT year, value FROM mart_indicator_values WHERE indicator_id = 'drug_induced_deaths' "
+            "AND geo_level = 'national' AND breakdown = 'total' AND sex = 'all' AND age_group = 'all'",
+        )
+    )
+    assert sorted(int(y) for y in frame["År"]) == sorted(national)
+    (value_column,) = set(frame.columns) - named
+    assert {int(y): v for y, v in zip(frame["År"], frame[value_column], strict=True)} == pytest.approx(
+        national
+    )
 
 
 def test_indicator_page_cites_the_documents_in_the_readers_language(pipeline, monkeypatch):
@@ -508,6 +558,13 @@ def test_indicator_page_cites_the_documents_in_the_readers_language(pipeline, mo
         shown = " ".join(m.value for m in at.markdown)
         assert f"**{label}.** {cited}" in shown, lang
         assert other not in shown, lang
+        # the source's name too
+        (own_source, other_source) = _sql(
+            pipeline["serving"],
+            f"SELECT source_name_{lang}, source_name_{'en' if lang == 'no' else 'no'} FROM dim_indicator "
+            "WHERE indicator_id = 'tsb_patients'",
+        )[0]
+        assert own_source in shown and other_source not in shown, lang
 
 
 def test_catalog_texts_show_in_the_readers_language(pipeline, monkeypatch):
@@ -835,7 +892,8 @@ def _tooltips(node):
 
 def test_first_screen_has_no_codes_paths_or_versions(served_report):
     """What a reader sees before scrolling, on every page in Chromium: no `key=value`
-    breakdown codes, no file paths, no version strings; bokmål charts draw decimal commas."""
+    breakdown codes, no file paths, no version strings, no chart label cut short; bokmål
+    charts draw decimal commas."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
@@ -864,11 +922,13 @@ def test_first_screen_has_no_codes_paths_or_versions(served_report):
             shown = page.evaluate(first_screen)
             assert not re.findall(r"\b[a-z_]+=[a-z_0-9]+", shown), (path, shown)
             assert not re.findall(r"(/tmp/|/work/|\.duckdb|\.html\b|versjon \S+)", shown), (path, shown)
+            labels = page.eval_on_selector_all(
+                "[data-testid='stVegaLiteChart'] svg text", "els => els.map(e => e.textContent)"
+            )
+            # no label cut short with "…" (Vega-Lite's default label limits)
+            assert not [x for x in labels if x.endswith("…")], (path, labels)
             if path.startswith("goal"):
                 # the chart's axis labels are SVG text: a number with decimals has a comma
-                labels = page.eval_on_selector_all(
-                    "[data-testid='stVegaLiteChart'] svg text", "els => els.map(e => e.textContent)"
-                )
                 assert labels, path
                 # no decimal point, no thousands comma (bokmål: 1 234,5)
                 english = [x for x in labels if re.search(r"\d\.\d|\d,\d{3}(?!\d)", x)]

@@ -91,18 +91,23 @@ BILINGUAL_TEXTS = {
 
 
 def check_bilingual_texts(cat: dict[str, Any]) -> None:
-    """Every reader-facing indicator text has a non-empty bokmål and English version."""
-    for ind in cat["indicators"]:
-        for field in BILINGUAL_TEXTS:
-            if field not in ind:
+    """Every reader-facing text (an indicator's texts, a source's name) has a non-empty
+    bokmål and English version."""
+    owners = [(f"indicator {ind['id']!r}", ind, BILINGUAL_TEXTS) for ind in cat["indicators"]]
+    owners += [(f"source {sid!r}", src, ("name",)) for sid, src in cat.get("sources", {}).items()]
+    for owner, entry, fields in owners:
+        for field in fields:
+            if field not in entry:
+                if field == "name":
+                    raise ValueError(f"{owner} has no `name` in the catalog {CATALOG_PATH}")
                 continue
-            value = ind[field]
+            value = entry[field]
             given = value if isinstance(value, dict) else {}
             missing = [lang for lang in ("no", "en") if not str(given.get(lang) or "").strip()]
             unknown = sorted(set(given) - {"no", "en"})
             if missing or unknown:
                 raise ValueError(
-                    f"indicator {ind['id']!r}: `{field}` must be {{no: ..., en: ...}} in the "
+                    f"{owner}: `{field}` must be {{no: ..., en: ...}} in the "
                     f"catalog {CATALOG_PATH}; missing {missing}, unknown {unknown}"
                 )
 
@@ -208,7 +213,8 @@ def indicator_rows() -> list[dict[str, Any]]:
                 "kind": ind["kind"],
                 "unit": ind["unit"],
                 "source_id": ind["source"],
-                "source_name": cat["sources"][ind["source"]]["name"],
+                "source_name_no": cat["sources"][ind["source"]]["name"]["no"],
+                "source_name_en": cat["sources"][ind["source"]]["name"]["en"],
                 "dimensions": ",".join(ind.get("dimensions", [])),
                 "direction": ind.get("direction", "none"),
                 "threshold": ind.get("threshold"),

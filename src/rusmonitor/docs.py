@@ -72,7 +72,7 @@ def render_contracts() -> str:
     ]
     for contract in CONTRACTS.values():
         lines += [
-            f"## `raw.{contract.table}` ({contract.source}: {sources[contract.source]['name']})",
+            f"## `raw.{contract.table}` ({contract.source}: {sources[contract.source]['name']['en']})",
             "",
             contract.description,
             "",
@@ -200,7 +200,8 @@ def render_sources() -> str:
     lines += ["## Data", "", "| source | kind | indicators |", "|---|---|---|"]
     for source_id, source in cat["sources"].items():
         ids = [f"`{ind['id']}`" for ind in cat["indicators"] if ind.get("source") == source_id]
-        lines.append(f"| {source['name']} (`{source_id}`) | {source['kind']} | {', '.join(ids) or '–'} |")
+        name = source["name"]["en"]
+        lines.append(f"| {name} (`{source_id}`) | {source['kind']} | {', '.join(ids) or '–'} |")
     return "\n".join(lines) + "\n"
 
 

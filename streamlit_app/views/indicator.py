@@ -30,15 +30,15 @@ st.markdown(f"*{t('goal')} {meta.goal}: {catalog_text(meta, 'goal')}*")
 quality_banner()
 
 facts = [
-    (t("definition"), f"{meta.kind}, {fmt.unit_label(meta.unit)}"),
+    (t("definition"), f"{t('kind_' + meta.kind)}, {fmt.unit_label(meta.unit)}"),
     (t("numerator"), catalog_text(meta, "numerator_definition")),
     (t("denominator"), catalog_text(meta, "denominator_definition")),
-    (t("source"), text(meta.source_name)),
+    (t("source"), catalog_text(meta, "source_name")),
     (t("direction"), t(meta.direction) if meta.direction in ("up", "down", "none") else None),
     (t("target"), catalog_text(meta, "target_text")),
     (t("series_break"), catalog_text(meta, "series_break")),
     (t("source_ref"), text(meta[f"source_ref_{lang()}"])),
-    (t("dimensions"), text(meta.dimensions)),
+    (t("dimensions"), ", ".join(t(f"dim_{d}") for d in str(meta.dimensions).split(",") if d)),
     (t("notes"), catalog_text(meta, "notes")),
 ]
 st.markdown("  \n".join(f"**{label}.** {value}" for label, value in facts if value))
@@ -73,13 +73,13 @@ named = national.assign(
 if national.year.nunique() == 1:
     # one year (a census): its categories as bars, not a one-point trend
     st.markdown(f"**{t('figure_for', year=int(national.year.iloc[0]))}**")
-    charts.show(charts.categories(named, meta.unit))
+    charts.show(charts.categories(named, meta.unit), "national")
 elif len(categories) == 1:
     st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
-    charts.show(charts.trend(national, meta.unit, meta.threshold))
+    charts.show(charts.trend(national, meta.unit, meta.threshold), "national")
 else:
     st.markdown(f"**{t('trend', first=int(national.year.min()), last=int(national.year.max()))}**")
-    charts.show(charts.category_trends(named, meta.unit))
+    charts.show(charts.category_trends(named, meta.unit), "national")
 levels = [lv for lv in report_data.COMPARE_LEVELS if (headline.geo_level == lv).any()]
 if levels:
     level = url_select(t("level"), levels, "level", levels[0], lambda lv: t(lv).capitalize())
@@ -93,7 +93,7 @@ if levels:
     national_value = national_now.iloc[0] if comparable else None
     st.markdown(f"**{t('comparison', level=t(level), year=year)}**" + (f" · {label}" if label else ""))
     versus = report_data.versus_country(compare, national_value, meta.direction)
-    charts.show(charts.comparison(compare, meta.unit, national_value, t(level), versus))
+    charts.show(charts.comparison(compare, meta.unit, national_value, t(level), versus), "comparison")
     if comparable:
         st.caption(t("national_marked"))
     shown.append(compare)
