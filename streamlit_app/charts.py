@@ -62,18 +62,38 @@ def chart_table(spec: dict):
     if not values:
         return None
     columns: dict[str, str] = {}
+    formats: dict[str, str] = {}  # the d3 number format of each quantitative field
     for tip in _tooltip_fields(spec):
         field = tip.get("field")
         if field and field in values[0] and field not in columns:
-            columns[field] = tip.get("title") or field
+            title = tip.get("title") or field
+            columns[field] = title[:1].upper() + title[1:]  # a column heading: "Kommune", not "kommune"
+            if tip.get("format"):
+                formats[field] = tip["format"]
     if not columns:
         return None
+    hidden_text = f"{fmt.SUPPRESSED} ({t('reason_disclosure_control')})"
+
+    def cell(row: dict, field: str) -> str:
+        # as the page writes numbers (decimal comma in bokmål); a hidden cell says why
+        value = row.get(field)
+        withheld = row.get("suppressed") or row.get("hidden")
+        if withheld and (field in formats or value in (None, fmt.SUPPRESSED)):
+            return hidden_text
+        if value is None:
+            return fmt.MISSING
+        return fmt.number(float(value), _places(formats[field])) if field in formats else str(value)
 
     def build() -> pd.DataFrame:
-        frame = pd.DataFrame(values)[list(columns)].rename(columns=columns)
+        frame = pd.DataFrame([{columns[f]: cell(row, f) for f in columns} for row in values])
         return frame.drop_duplicates()
 
     return build
+
+
+def _places(d3_format: str) -> int:
+    """The decimals of a d3 number format such as ',.1f'."""
+    return int(d3_format.rsplit(".", 1)[1].rstrip("f")) if "." in d3_format else 0
 
 
 def _tooltip_fields(node):
@@ -93,6 +113,13 @@ def _tooltip_fields(node):
 
 def _value_format(unit: str) -> str:
     return ",.0f" if fmt.decimals(unit) == 0 else ",.1f"
+
+
+def _flagged(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns a chart draws and whether each row is withheld (for its table's reason)."""
+    if "suppressed" not in frame:
+        return frame[columns]
+    return frame[columns].assign(suppressed=frame["suppressed"].fillna(False).astype(bool))
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -118,7 +145,7 @@ def trend(
     frame = series.assign(name=t("national"))
     if area is not None and len(area):
         frame = pd.concat([frame, area.assign(name=area_name)])
-    values = _records(frame[["year", "value", "ci_low", "ci_high", "name"]])
+    values = _records(_flagged(frame, ["year", "value", "ci_low", "ci_high", "name"]))
     x = {"field": "year", "type": "ordinal", "title": t("year")}
     colour = {"field": "name", "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
     number = _value_format(unit)
@@ -177,7 +204,7 @@ def categories(rows: pd.DataFrame, unit: str) -> dict:
             ],
         },
     }
-    return {"$schema": SCHEMA, **_named_data(_records(rows[["category", "value"]])), **bars}
+    return {"$schema": SCHEMA, **_named_data(_records(_flagged(rows, ["category", "value"]))), **bars}
 
 
 def category_trends(rows: pd.DataFrame, unit: str) -> dict:
@@ -195,7 +222,7 @@ def category_trends(rows: pd.DataFrame, unit: str) -> dict:
             ],
         },
     }
-    values = _records(rows[["category", "year", "value"]])
+    values = _records(_flagged(rows, ["category", "year", "value"]))
     return {"$schema": SCHEMA, **_named_data(values), "height": 320, **lines}
 
 
@@ -230,6 +257,7 @@ def comparison(
         for lo, lo_text, hi_text, s in zip(frame["ci_low"], low, high, hidden, strict=True)
     ]
     frame["bar"] = frame["shown"].fillna(0.0)
+    frame["suppressed"] = hidden
     frame["versus"] = [t(f"versus_{v}") for v in versus.loc[frame.index]]
     domain = [t(f"versus_{v}") for v in VERSUS_COLOURS]
     y = {
@@ -238,7 +266,7 @@ def comparison(
         "sort": {"field": "bar", "order": "descending"},
         "title": level_label,
     }
-    columns = ["geo_name", "shown", "bar", "ci_low", "ci_high", "label", "interval", "versus"]
+    columns = ["geo_name", "shown", "bar", "ci_low", "ci_high", "label", "interval", "versus", "suppressed"]
     bars = {
         "mark": {"type": "bar"},
         "encoding": {

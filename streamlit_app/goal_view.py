@@ -3,8 +3,9 @@ the areas compared, a map, and downloads of what is shown. Filters live in the U
 
 Every indicator's heading is on the page; the first sections are drawn at once and the others
 when the reader opens them (each its own fragment: opening one reruns that section, not the
-page), or all of them with ?sections=all. Goal 3 has 22 indicators of three charts each:
-drawing them all held the first screen and every filter change for seconds."""
+page), or all of them with ?sections=all; the opened ones are kept in the address (?open=).
+Goal 3 has 22 indicators of three charts each: drawing them all held the first screen and
+every filter change for seconds."""
 
 from __future__ import annotations
 
@@ -102,10 +103,25 @@ def _section(pub, indicator_id: str, f: dict) -> None:
     downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{year}", catalog_text(meta, "name"))
 
 
+def _opened() -> list[str]:
+    """The sections the reader has opened, from the address (?open=id,id): a shared link
+    opens the same ones."""
+    return [s for s in st.query_params.get("open", "").split(",") if s]
+
+
 @st.fragment
 def _on_demand(pub, indicator_id: str, f: dict) -> None:
-    """A section drawn when the reader opens it; it stays open through filter changes."""
-    if st.toggle(t("show_section"), key=f"open_{indicator_id}"):
+    """A section drawn when the reader opens it; it stays open through filter changes and is
+    kept in the address."""
+    opened = _opened()
+    is_open = st.toggle(t("show_section"), value=indicator_id in opened, key=f"open_{indicator_id}")
+    kept = [s for s in opened if s != indicator_id] + ([indicator_id] if is_open else [])
+    if sorted(kept) != sorted(opened):
+        if kept:
+            st.query_params["open"] = ",".join(kept)
+        else:
+            st.query_params.pop("open", None)
+    if is_open:
         _section(pub, indicator_id, f)
 
 

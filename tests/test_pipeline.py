@@ -145,6 +145,8 @@ def test_status_follows_the_plan_baseline_and_its_interval_not_last_year(pipelin
                 AND b.geo_level = m.geo_level AND b.geo_code = m.geo_code AND b.sex = m.sex
                 AND b.age_group = m.age_group AND b.breakdown = m.breakdown AND b.year = m.baseline_year
             WHERE i.direction IN ('up', 'down') AND i.threshold IS NULL AND m.value IS NOT NULL
+                AND (i.headline_json IS NULL OR list_contains(
+                    CAST(json_extract(i.headline_json, '$.breakdowns') AS VARCHAR[]), m.breakdown))
             """
         ).df()
     changed = rows[rows.change_since_baseline.notna()]
@@ -177,6 +179,29 @@ def test_status_follows_the_plan_baseline_and_its_interval_not_last_year(pipelin
     assert deaths.target_status.tolist() == ["no_significant_change"]
     # nothing before or at the baseline carries a change or a direction status
     assert set(rows[rows.change_since_baseline.isna()].target_status) == {"no_target"}
+
+
+def test_a_category_beside_the_headline_has_no_status_of_its_own(pipeline):
+    """The catalog's direction is its headline's: the function level wants more green + yellow,
+    so a falling red or blood-red level is not "worsening"; the headline keeps its status."""
+    with duckdb.connect(str(pipeline["serving"]), read_only=True) as con:
+        values = dict(
+            con.execute(
+                "SELECT breakdown, list(DISTINCT target_status) FROM mart_indicator_values "
+                "WHERE indicator_id = 'brukerplan_function_level' GROUP BY breakdown"
+            ).fetchall()
+        )
+        trends = dict(
+            con.execute(
+                "SELECT breakdown, list(DISTINCT coalesce(trend_status, 'none')) FROM mart_indicator_trends "
+                "WHERE indicator_id = 'brukerplan_function_level' GROUP BY breakdown"
+            ).fetchall()
+        )
+    for beside in ("level=rod", "level=blodrod", "level=gul", "level=gronn", "total"):
+        assert values[beside] == ["no_target"], (beside, values[beside])
+        assert trends[beside] == ["none"], (beside, trends[beside])
+    assert {"on_track", "off_track", "no_significant_change"} & set(values["level=gronn+gul"])
+    assert {"improving", "worsening", "no_significant_change"} & set(trends["level=gronn+gul"])
 
 
 def test_no_person_level_rows_or_small_counts_are_published(pipeline):

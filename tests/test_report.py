@@ -447,6 +447,20 @@ def test_goal_page_draws_the_first_sections_and_the_others_when_opened(pipeline,
     closed[-1].set_value(True).run()
     assert not at.exception
     assert _charts(at) > first
+    # the opened section is kept in the address, and a link with it opens the same section
+    opened = at.query_params["open"]
+    opened = opened[0] if isinstance(opened, list) else opened
+    last_id = _sql(
+        pipeline["serving"],
+        "SELECT indicator_id FROM dim_indicator WHERE goal = 3 ORDER BY catalog_order DESC",
+    )[0][0]
+    assert opened == last_id
+    again = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", open=opened)
+    assert _charts(again) > first
+    assert [s.value for s in again.toggle if s.label == "Vis figurer, kart og nedlasting"][-1] is True
+    closed = [s for s in at.toggle if s.label == "Vis figurer, kart og nedlasting"]
+    closed[-1].set_value(False).run()
+    assert "open" not in at.query_params and _charts(at) == first
     at = _app(pipeline["serving"], monkeypatch, "views/goal_3.py", sections="all")
     assert _charts(at) >= headings and not [s for s in at.toggle if s.label.startswith("Vis figurer")]
     assert at.query_params["sections"] in (["all"], "all")
@@ -540,9 +554,45 @@ def test_every_chart_has_its_figures_as_a_table(pipeline, monkeypatch):
     )
     assert sorted(int(y) for y in frame["År"]) == sorted(national)
     (value_column,) = set(frame.columns) - named
-    assert {int(y): v for y, v in zip(frame["År"], frame[value_column], strict=True)} == pytest.approx(
-        national
+    # written as the page writes numbers: no-break space between thousands, decimal comma
+    shown = {int(y): _norwegian_number(v) for y, v in zip(frame["År"], frame[value_column], strict=True)}
+    assert shown == pytest.approx(national, abs=0.5)
+    assert not {v for v in frame.to_numpy().ravel()} & {"None", "nan", "NaN", ""}
+
+
+def test_a_withheld_area_in_a_chart_table_says_why(pipeline, monkeypatch):
+    """A municipality whose count is withheld reads ': (skjult av personvernhensyn)' in the
+    comparison's table, not 'None' or an empty cell; the others keep their figures."""
+    (indicator, year, withheld) = _sql(
+        pipeline["serving"],
+        "SELECT v.indicator_id, v.year, min(v.geo_name) FROM mart_indicator_values v "
+        "JOIN dim_indicator d USING (indicator_id) WHERE d.headline_json IS NULL "
+        "AND v.geo_level = 'municipality' AND v.breakdown = 'total' AND v.sex = 'all' "
+        "AND v.age_group = 'all' AND v.suppressed GROUP BY ALL "
+        "HAVING count(*) < 200 ORDER BY v.indicator_id, v.year DESC LIMIT 1",
+    )[0]
+    at = _app(
+        pipeline["serving"],
+        monkeypatch,
+        "views/indicator.py",
+        indicator=indicator,
+        level="municipality",
+        year=str(year),
     )
+    (switch,) = [s for s in at.toggle if s.key == "table_comparison"]
+    switch.set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = at.dataframe
+    frame = table.value.set_index("Kommune")
+    assert frame.loc[withheld, "Verdi"] == ": (skjult av personvernhensyn)", frame.loc[withheld].to_dict()
+    shown = frame["Verdi"][frame["Verdi"] != ": (skjult av personvernhensyn)"]
+    assert len(shown) > 0 and all(any(ch.isdigit() for ch in v) for v in shown), shown.head().to_dict()
+    assert not {v for v in frame.to_numpy().ravel()} & {"None", "nan", "NaN"}
+
+
+def _norwegian_number(text: str) -> float:
+    assert "." not in text, text  # an English decimal point on a bokmål page
+    return float(text.replace("\u00a0", "").replace(",", "."))
 
 
 def test_indicator_page_cites_the_documents_in_the_readers_language(pipeline, monkeypatch):

@@ -21,6 +21,8 @@ slope of the values in the indicator's unit per year (percentage points for shar
 reading; the verdict comes from the test at the 5 % level.
 """
 
+import json
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -38,13 +40,26 @@ def model(dbt, session):
         .df()
     )
     catalog = dbt.ref("stg_catalog__indicators").df()[
-        ["indicator_id", "kind", "direction", "is_person_count"]
+        ["indicator_id", "kind", "direction", "is_person_count", "headline_json"]
     ]
     time = dbt.ref("dim_time").df()
     baseline = int(time.loc[time["is_plan_baseline"], "year"].min())
     plan_years = (baseline, int(time.loc[time["is_plan_year"], "year"].max()))
 
     values = values.merge(catalog, on="indicator_id", how="left")
+    # the catalog's direction is its headline's: a category beside the headline (the red
+    # function level beside green + yellow) has none of its own
+    headline = {
+        row.indicator_id: set(json.loads(row.headline_json).get("breakdowns", []))
+        for row in catalog.itertuples()
+        if isinstance(row.headline_json, str)
+    }
+    beside = [
+        indicator in headline and breakdown not in headline[indicator]
+        for indicator, breakdown in zip(values["indicator_id"], values["breakdown"], strict=True)
+    ]
+    values.loc[beside, "direction"] = None
+    values = values.drop(columns="headline_json")
     values["is_person_count"] = values["is_person_count"].fillna(False).astype(bool)
     values = values.sort_values([*SERIES, "year"], kind="stable").reset_index(drop=True)
 

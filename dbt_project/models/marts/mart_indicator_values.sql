@@ -59,8 +59,26 @@ visible as (
         case when not disclosure.is_suppressed then intervals.ci_high end as ci_high,
         disclosure.is_suppressed as suppressed,
         case when disclosure.is_suppressed then 'disclosure_control' end as suppression_reason,
-        indicators.direction,
-        indicators.threshold
+        -- the catalog's direction and threshold are the headline's: a category beside it (the
+        -- red function level beside green + yellow) has none of its own
+        case
+            when
+                indicators.headline_json is null
+                or list_contains(
+                    cast(json_extract(indicators.headline_json, '$.breakdowns') as varchar[]),
+                    value_rows.breakdown
+                )
+                then indicators.direction
+        end as direction,
+        case
+            when
+                indicators.headline_json is null
+                or list_contains(
+                    cast(json_extract(indicators.headline_json, '$.breakdowns') as varchar[]),
+                    value_rows.breakdown
+                )
+                then indicators.threshold
+        end as threshold
     from value_rows
     inner join disclosure
         on disclosure.row_id = value_rows.row_id
