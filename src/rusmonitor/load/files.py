@@ -1,0 +1,99 @@
+"""Which landing files there are: the extracts of each source by name pattern and kind, each in
+its period folder <source>/<year>/, with its content hash. Hidden and temporary names (.x.csv,
+~x.csv) are never read; an entry named as an extract that is no file (a folder, a broken link)
+is named by not_files."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+
+from rusmonitor import delivery
+from rusmonitor.contracts import (
+    BRUKERPLAN_USERS,
+    DODSARSAK_DRUG_DEATHS,
+    IS_24_8_FTE,
+    KARTLEGGING_CLIENTS,
+    KRIMINALOMSORGEN_MEASURES,
+    NPR_DETOX_STAYS,
+    NPR_OUTPATIENT_CONTACTS,
+    NPR_TSB_EPISODES,
+    PASOPP_RESPONDENTS,
+    UNGDATA_RESPONSES,
+    Contract,
+)
+from rusmonitor.load.errors import LoadError
+
+# CSV sources: per kind of file, its name pattern and contract (which says how its numbers
+# are written). A source may deliver several kinds (NPR: TSB episodes and detox stays).
+CSV_SOURCES: dict[str, list[tuple[str, Contract]]] = {
+    "npr": [
+        ("npr_tsb_episoder_*.csv", NPR_TSB_EPISODES),
+        ("npr_avrusning_*.csv", NPR_DETOX_STAYS),
+        ("npr_poliklinikk_*.csv", NPR_OUTPATIENT_CONTACTS),
+    ],
+    "is_24_8": [("*.csv", IS_24_8_FTE)],
+    "dodsarsak": [("*.csv", DODSARSAK_DRUG_DEATHS)],
+    "brukerplan": [("*.csv", BRUKERPLAN_USERS)],
+    "kriminalomsorgen": [("*.csv", KRIMINALOMSORGEN_MEASURES)],
+    "kartlegging": [("*.csv", KARTLEGGING_CLIENTS)],
+    "pasopp": [("*.csv", PASOPP_RESPONDENTS)],
+    "ungdata": [("*.csv", UNGDATA_RESPONSES)],
+}
+OTHER_PATTERNS = {"samdata": "*.xlsx", "ssb_population": "*.json"}
+
+
+def file_kind(source: str, path: Path) -> str:
+    """Which kind of extract a landing file is, from its name (the pattern it matches)."""
+    if source in CSV_SOURCES:
+        for pattern, _ in CSV_SOURCES[source]:
+            if fnmatch.fnmatch(path.name, pattern):
+                return pattern
+        kinds = ", ".join(p for p, _ in CSV_SOURCES[source])
+        raise LoadError(str(path), f"{path}: the name matches no extract of {source!r} ({kinds})")
+    return OTHER_PATTERNS[source]
+
+
+def _named_as_extracts(source: str, landing: Path) -> list[Path]:
+    kinds = [p for p, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
+    found = {f for kind in kinds for f in (landing / source).glob(f"*/{kind}")}
+    # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename)
+    return sorted(f for f in found if not f.name.startswith((".", "~")))
+
+
+def landing_files(source: str, landing: Path) -> list[Path]:
+    return [f for f in _named_as_extracts(source, landing) if f.is_file()]
+
+
+def not_files(source: str, landing: Path) -> dict[str, str]:
+    """Entries named as an extract that are no file to read: a folder named *.csv, a link to
+    nothing. {path relative to landing: what it is}."""
+    out = {}
+    for f in _named_as_extracts(source, landing):
+        rel = f"{source}/{f.relative_to(landing / source).as_posix()}"
+        if f.is_symlink() and not f.exists():
+            out[rel] = f"a symbolic link to {f.readlink()}, which does not exist"
+        elif not f.is_file():
+            out[rel] = "a folder, not a file" if f.is_dir() else "not a regular file"
+    return out
+
+
+def file_hash(path: Path) -> str:
+    return delivery.sha256(path)
+
+
+def relative_name(path: Path, landing: Path) -> str:
+    try:
+        return path.resolve().relative_to(landing.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def period_folder_year(source: str, name: str) -> int:
+    """The year of a landing file's period folder: <source>/<year>/<file>."""
+    parts = name.split("/")
+    if len(parts) != 3 or not (parts[1].isdigit() and len(parts[1]) == 4):
+        raise LoadError(
+            name, f"{name}: not in a period folder {source}/<year>/ (a four-digit year); not loaded"
+        )
+    return int(parts[1])
