@@ -10,7 +10,7 @@ import yaml
 
 from conftest import CITATION_PATTERNS, forbidden_citations
 from rusmonitor import catalog
-from rusmonitor.quality import published_indicators
+from rusmonitor.catalog import published_indicators
 from rusmonitor.settings import CATALOG_PATH, ROOT
 
 
@@ -22,11 +22,43 @@ def test_norwegian_keys_survive_yaml():
     assert all(r["goal_no"] and r["effort_area_no"] for r in rows)
 
 
-def test_every_published_indicator_is_in_the_catalog():
+def test_every_published_indicator_is_in_the_catalog_with_its_model():
     ids = {i["id"] for i in catalog.indicators()}
     assert set(published_indicators()) <= ids
     # every indicator but the one that needs person-level death records (catalog notes)
     assert ids - set(published_indicators()) == {"overdose_deaths_after_discharge"}
+    # one model per published indicator, and no model the catalog does not publish
+    from rusmonitor.docs import INDICATOR_MODELS_DIR
+
+    models = {p.stem.removeprefix("ind_") for p in INDICATOR_MODELS_DIR.glob("ind_*.sql")}
+    assert models == set(published_indicators())
+
+
+def test_an_indicator_without_data_says_why():
+    cat = copy.deepcopy(catalog.load_catalog())
+    catalog.check_statuses(cat)
+    gap = next(ind for ind in cat["indicators"] if ind.get("status") == "no_data")
+    del gap["notes"]
+    with pytest.raises(ValueError, match="no `notes` saying why"):
+        catalog.check_statuses(cat)
+    gap["status"] = "later"
+    with pytest.raises(ValueError, match="expected one of"):
+        catalog.check_statuses(cat)
+
+
+def test_the_union_stacks_the_catalogs_published_indicators():
+    """dbt's list of indicator models is generated from the catalog, not kept by hand."""
+    from rusmonitor.docs import PUBLISHED_INDICATORS_MACRO, ROOT, render_published_indicators_macro
+
+    assert PUBLISHED_INDICATORS_MACRO.read_text(encoding="utf-8") == render_published_indicators_macro(), (
+        "dbt_project/macros/published_indicators.sql is stale: run `uv run rusmonitor docs`"
+    )
+    listed = re.findall(r"'(\w+)',", PUBLISHED_INDICATORS_MACRO.read_text(encoding="utf-8"))
+    assert listed == published_indicators()
+    union = ROOT / "dbt_project/models/intermediate/publication/int_indicator_values_unioned.sql"
+    assert "published_indicators()" in union.read_text(encoding="utf-8")
+    project = yaml.safe_load((ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert "published_indicators" not in project["vars"]  # no second list beside the catalog
 
 
 def test_contract_docs_are_current():

@@ -16,7 +16,7 @@ import urllib.request
 import duckdb
 
 from conftest import free_port
-from rusmonitor.quality import published_indicators
+from rusmonitor.catalog import published_indicators
 
 
 def test_demo_generates_runs_the_dag_and_serves_the_report(tmp_path, pipeline):

@@ -11,7 +11,8 @@ from conftest import file_digest, run_dag, table_fingerprints
 from rusmonitor import catalog
 from rusmonitor.catalog import reference_figures
 from rusmonitor.orchestrate import load_dag
-from rusmonitor.quality import expected_years, loaded_years, published_indicators
+from rusmonitor.catalog import published_indicators
+from rusmonitor.quality import expected_years, loaded_years
 from rusmonitor.sources import LOADED_SOURCES
 
 PUBLISHED = set(published_indicators())

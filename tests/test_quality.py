@@ -53,7 +53,7 @@ def test_raw_suite_fails_bad_rows(overrides, expectation):
 def _mart_frame() -> pd.DataFrame:
     rows = []
     places = [("national", "NO")] + [("rhf", code) for code in quality.RHF_CODES]
-    for indicator in quality.published_indicators():
+    for indicator in catalog.published_indicators():
         for year, (level, code) in ((y, p) for y in (2013, 2014) for p in places):
             rows.append(
                 {

@@ -112,6 +112,26 @@ def check_bilingual_texts(cat: dict[str, Any]) -> None:
                 )
 
 
+STATUSES = ("published", "no_data")  # an indicator without `status` is published
+
+
+def check_statuses(cat: dict[str, Any]) -> None:
+    """An indicator is published (the default) or has no data yet; one without data says why
+    in its notes, so the report can list it as a known gap."""
+    for ind in cat["indicators"]:
+        status = ind.get("status", "published")
+        if status not in STATUSES:
+            raise ValueError(
+                f"indicator {ind['id']!r} has status {status!r} in the catalog {CATALOG_PATH}; "
+                f"expected one of {list(STATUSES)}"
+            )
+        if status == "no_data" and not ind.get("notes"):
+            raise ValueError(
+                f"indicator {ind['id']!r} has no data (status: no_data) but no `notes` saying why "
+                f"in the catalog {CATALOG_PATH}"
+            )
+
+
 @lru_cache(maxsize=1)
 def load_catalog() -> dict[str, Any]:
     with CATALOG_PATH.open(encoding="utf-8") as f:
@@ -119,6 +139,7 @@ def load_catalog() -> dict[str, Any]:
     check_units(cat)
     check_headlines(cat)
     check_bilingual_texts(cat)
+    check_statuses(cat)
     return cat
 
 
@@ -163,6 +184,12 @@ def small_counts_text() -> str:
 
 def indicators() -> list[dict[str, Any]]:
     return load_catalog()["indicators"]
+
+
+def published_indicators() -> list[str]:
+    """The indicators the mart publishes, in catalog order: all but those with no data yet.
+    Each has its model dbt_project/models/marts/indicators/ind_<id>.sql."""
+    return [ind["id"] for ind in indicators() if ind.get("status", "published") == "published"]
 
 
 def indicator(indicator_id: str) -> dict[str, Any]:

@@ -5,7 +5,10 @@
   every figure is cited by document title and chapter, never by a file's line number;
 - the dbt YAML of the indicator models (description, meta, tests) from the indicator catalog,
   so `dbt docs` and dbt's manifest carry each indicator's definition, and a new catalog entry
-  appears with its definition when its model is added."""
+  appears with its definition when its model is added;
+- the dbt macro `published_indicators()`, the catalog's published ids, which
+  int_indicator_values_unioned stacks (dbt resolves a model's refs when it parses it, before
+  any query could read the catalog, so the list is written out here)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ CONTRACTS_DOC = ROOT / "docs" / "contracts.md"
 SOURCES_DOC = ROOT / "docs" / "sources.md"
 INDICATOR_MODELS_YAML = ROOT / "dbt_project" / "models" / "marts" / "indicators" / "_indicators.yml"
 INDICATOR_MODELS_DIR = INDICATOR_MODELS_YAML.parent
+PUBLISHED_INDICATORS_MACRO = ROOT / "dbt_project" / "macros" / "published_indicators.sql"
 
 
 def _rules(c: Column) -> str:
@@ -127,12 +131,23 @@ def _indicator_description(ind: dict) -> str:
     return " ".join(parts)
 
 
+def render_published_indicators_macro() -> str:
+    """The catalog's published indicator ids as a dbt macro, in catalog order."""
+    ids = "".join(f"\n    '{indicator_id}'," for indicator_id in catalog.published_indicators())
+    return (
+        "{#- Generated from the indicator catalog (src/rusmonitor/catalog/indicators.yml) by\n"
+        "    `rusmonitor docs`; do not edit by hand. The indicators the long mart publishes, each\n"
+        "    with its model ind_<id>.sql: every catalog entry without `status: no_data`. -#}\n"
+        "{% macro published_indicators() %}\n"
+        f"{{{{ return([{ids}\n]) }}}}\n"
+        "{% endmacro %}\n"
+    )
+
+
 def render_indicator_models_yaml() -> str:
-    """The YAML beside the ind_<id>.sql models: one entry per catalog indicator that has a model."""
+    """The YAML beside the ind_<id>.sql models: one entry per published catalog indicator."""
     models = []
-    for ind in catalog.indicators():
-        if not (INDICATOR_MODELS_DIR / f"ind_{ind['id']}.sql").exists():
-            continue
+    for ind in map(catalog.indicator, catalog.published_indicators()):
         meta = {
             k: ind[k]
             for k in ("goal", "area", "kind", "unit", "source", "direction", "priority")
@@ -210,4 +225,5 @@ def write_docs() -> list[Path]:
     CONTRACTS_DOC.write_text(render_contracts(), encoding="utf-8")
     SOURCES_DOC.write_text(render_sources(), encoding="utf-8")
     INDICATOR_MODELS_YAML.write_text(render_indicator_models_yaml(), encoding="utf-8")
-    return [CONTRACTS_DOC, SOURCES_DOC, INDICATOR_MODELS_YAML]
+    PUBLISHED_INDICATORS_MACRO.write_text(render_published_indicators_macro(), encoding="utf-8")
+    return [CONTRACTS_DOC, SOURCES_DOC, INDICATOR_MODELS_YAML, PUBLISHED_INDICATORS_MACRO]

@@ -1,0 +1,41 @@
+{#- Generated from the indicator catalog (src/rusmonitor/catalog/indicators.yml) by
+    `rusmonitor docs`; do not edit by hand. The indicators the long mart publishes, each
+    with its model ind_<id>.sql: every catalog entry without `status: no_data`. -#}
+{% macro published_indicators() %}
+{{ return([
+    'ip_share_brukerplan',
+    'pasopp_low_influence',
+    'pasopp_no_ip',
+    'free_choice_share',
+    'ungdata_drunk_12m',
+    'ungdata_cannabis_12m',
+    'brukerplan_young_share',
+    'tsb_wait_mean_days',
+    'tsb_wait_median_days',
+    'golden_rule_gap',
+    'tsb_cost_nok',
+    'tsb_bed_days',
+    'tsb_admissions',
+    'tsb_outpatient_consultations',
+    'tsb_residential_places',
+    'tsb_patients',
+    'tsb_patients_per_1000',
+    'detox_followup_24h_share',
+    'detox_followup_median_days',
+    'assessment_within_deadline_share',
+    'municipal_fte_rus',
+    'municipal_fte_per_10k',
+    'drug_induced_deaths',
+    'drug_induced_deaths_per_100k',
+    'unmet_need_pct_clients',
+    'service_received_pct_clients',
+    'unmet_need_share',
+    'kartlegging_clients',
+    'brukerplan_function_level',
+    'brukerplan_users_mapped',
+    'brukerplan_no_work_activity',
+    'brukerplan_no_fixed_housing',
+    'nd_sentences',
+    'section12_transfers',
+]) }}
+{% endmacro %}
