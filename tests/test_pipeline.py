@@ -9,9 +9,8 @@ import pytest
 
 from conftest import file_digest, run_dag, table_fingerprints
 from rusmonitor import catalog
-from rusmonitor.catalog import reference_figures
+from rusmonitor.catalog import published_indicators, reference_figures
 from rusmonitor.orchestrate import load_dag
-from rusmonitor.catalog import published_indicators
 from rusmonitor.quality import expected_years, loaded_years
 from rusmonitor.sources import LOADED_SOURCES
 

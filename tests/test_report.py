@@ -20,8 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import forbidden_citations, free_port
 from rusmonitor import publish, report_export
-from rusmonitor.catalog import default_suppression_limit
-from rusmonitor.catalog import published_indicators
+from rusmonitor.catalog import default_suppression_limit, published_indicators
 from rusmonitor.settings import ROOT, STREAMLIT_APP
 
 OUTPUT = ROOT / "test-output"

@@ -31,7 +31,7 @@ from rusmonitor.quality.checks import (
     validate_freshness,
     validate_marts,
 )
-from rusmonitor.quality.dbt_project import MART_YAML, mart_contract, published_indicators, target_statuses
+from rusmonitor.quality.dbt_project import MART_YAML, mart_contract, target_statuses
 from rusmonitor.quality.frames import (
     DERIVED_COLUMNS,
     as_categories,
@@ -84,7 +84,6 @@ __all__ = [
     "period_profile_sql",
     "period_year_sql",
     "profile_expectations",
-    "published_indicators",
     "quality_dir",
     "raw_expectations",
     "read_frame",

@@ -1,6 +1,6 @@
 """What the dbt project declares that the suites and publication use: the long mart's public
-columns, key and accepted statuses (its model contract in mart_indicator_values.yml), and the
-indicators it publishes (the `published_indicators` var in dbt_project.yml)."""
+columns, key and accepted statuses (its model contract in mart_indicator_values.yml). Which
+indicators it publishes is the catalog's (catalog.published_indicators)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,3 @@ def target_statuses() -> list[str]:
     column = next(c for c in _mart_model()["columns"] if c["name"] == "target_status")
     test = next(t for t in column["data_tests"] if isinstance(t, dict) and "accepted_values" in t)
     return list(test["accepted_values"]["arguments"]["values"])
-
-
-def published_indicators() -> list[str]:
-    """The indicators the mart publishes: the dbt var that drives mart_indicator_values."""
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return list(project["vars"]["published_indicators"])

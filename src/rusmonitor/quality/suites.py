@@ -10,7 +10,7 @@ from pathlib import Path
 from rusmonitor import catalog
 from rusmonitor.contracts import CONTRACTS, Contract
 from rusmonitor.geography import GEO_LEVELS, RHF_CODES
-from rusmonitor.quality.dbt_project import mart_contract, published_indicators, target_statuses
+from rusmonitor.quality.dbt_project import mart_contract, target_statuses
 from rusmonitor.quality.results import CRITICAL, WARNING
 
 
@@ -143,7 +143,7 @@ def mart_expectations(years_by_source: dict[str, list[int]]) -> list:
     person_denominator = Column("is_denominator_person_count") == True  # noqa: E712
     small_counts = list(range(1, catalog.default_suppression_limit() + 1))
     ids = [i["id"] for i in catalog.indicators()]
-    published = published_indicators()
+    published = catalog.published_indicators()
     columns, key = mart_contract()
     out = [
         gxe.ExpectTableColumnsToMatchOrderedList(column_list=columns),
