@@ -985,10 +985,99 @@ def test_first_screen_has_no_codes_paths_or_versions(served_report):
         browser.close()
 
 
+# each overview tile as Chromium draws it: its label, value, change and the caption under it
+TILES = """() => [...document.querySelectorAll("[data-testid='stMetric']")].map((metric) => {
+    const box = metric.closest("[data-testid='stElementContainer']");
+    const caption = box && box.nextElementSibling;
+    return {
+        label: metric.querySelector("[data-testid='stMetricLabel']").innerText.trim(),
+        value: metric.querySelector("[data-testid='stMetricValue']").innerText.trim(),
+        caption: caption ? caption.innerText.trim() : "",
+    };
+})"""
+
+
+def test_a_reader_sees_in_chromium_whether_the_plan_is_working(served_report, pipeline):
+    """The overview in a browser, as a first-time reader sees it: a verdict per goal; each
+    tile's status is the mart's plan status of its headline (drug-induced deaths, up from
+    2015 within overlapping intervals, is not 'i rute'; none worse than its 2015 baseline with
+    separate intervals is); the function level's headline is green + yellow, not 100 %; the
+    golden rule shows TSB and psychiatric care; numbers with decimal commas; and a survey
+    on a goal page opens on its latest survey year."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    serving = pipeline["serving"]
+    words = {
+        "on_track": "i rute",
+        "off_track": "ikke i rute",
+        "no_significant_change": "ingen sikker endring",
+    }
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 2200})
+        page.goto(served_report, wait_until="domcontentloaded")
+        page.locator("[data-testid='stMetric']").first.wait_for(timeout=90_000)
+        page.wait_for_timeout(2000)
+        text = page.inner_text("body")
+        tiles = {tile["label"]: tile for tile in page.evaluate(TILES)}
+        page.goto(f"{served_report}/goal-1", wait_until="domcontentloaded")
+        page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=90_000)
+        page.wait_for_timeout(2000)
+        goal_1 = page.inner_text("body")
+        browser.close()
+    assert text.count("Siden planens utgangspunkt:") == 5, text[:2000]
+    names = dict(_sql(serving, "SELECT indicator_id, name_no FROM dim_indicator"))
+    # status as the mart has it for the latest headline value (drug-induced deaths: total)
+    (deaths_status,) = _sql(
+        serving,
+        "SELECT arg_max(target_status, year) FROM mart_indicator_values WHERE indicator_id = "
+        "'drug_induced_deaths' AND geo_level = 'national' AND breakdown = 'total' AND sex = 'all' "
+        "AND age_group = 'all' AND value IS NOT NULL",
+    )[0]
+    deaths = tiles[names["drug_induced_deaths"]]
+    assert deaths_status != "on_track" and f"Status: {words.get(deaths_status, '')}" in deaths["caption"]
+    # no tile of a headline series worse than its 2015 baseline (separate intervals) says on
+    # track (a tile is the indicator's name, with its headline's label when it has one)
+    worse = _sql(
+        serving,
+        "WITH s AS (SELECT m.*, i.direction, i.headline_json FROM mart_indicator_values m "
+        "JOIN dim_indicator i USING (indicator_id) WHERE i.priority = 'core' AND geo_level = 'national' "
+        "AND sex = 'all' AND age_group = 'all' AND value IS NOT NULL AND CASE WHEN headline_json IS NULL "
+        "THEN breakdown = 'total' ELSE list_contains(CAST(json_extract(headline_json, '$.breakdowns') "
+        "AS VARCHAR[]), breakdown) END), "
+        "latest AS (SELECT * FROM s QUALIFY year = max(year) OVER (PARTITION BY indicator_id, breakdown)) "
+        "SELECT DISTINCT latest.indicator_id, latest.headline_json IS NULL FROM latest "
+        "JOIN s base USING (indicator_id, breakdown) "
+        "WHERE base.year = 2015 AND ((latest.direction = 'up' AND latest.ci_high < base.ci_low) "
+        "OR (latest.direction = 'down' AND latest.ci_low > base.ci_high))",
+    )
+    for indicator_id, plain in worse:
+        for label, tile in tiles.items():
+            if label == names[indicator_id] or (not plain and label.startswith(names[indicator_id] + " (")):
+                assert "Status: i rute" not in tile["caption"], (label, tile)
+    green_yellow = tiles[f"{names['brukerplan_function_level']} (grønn + gul)"]
+    assert green_yellow["value"].endswith("%") and not green_yellow["value"].startswith("100")
+    assert {f"{names['golden_rule_gap']} (TSB)", f"{names['golden_rule_gap']} (psykisk helsevern)"} <= set(
+        tiles
+    )
+    # bokmål numbers: no decimal point, no thousands comma, in any tile value
+    assert not [t["value"] for t in tiles.values() if re.search(r"\d\.\d|\d,\d{3}(?!\d)", t["value"])]
+    assert any(re.search(r"\d,\d", t["value"]) for t in tiles.values())
+    # a patient survey (PasOpp) on goal 1 opens on its own latest year, not the page's 2024
+    (pasopp_year,) = _sql(
+        serving, "SELECT max(year) FROM mart_indicator_values WHERE indicator_id = 'pasopp_low_influence'"
+    )[0]
+    assert pasopp_year < 2024 and f"Etter regionalt helseforetak, {pasopp_year}" in goal_1
+
+
 # WCAG 2's contrast of every visible text (HTML and the charts' SVG) against the colour behind
 # it: the element's own colour (an SVG text's fill) at the opacity of it and its ancestors,
 # over the backgrounds of its ancestors; the texts below 4.5:1
-TEXT_CONTRAST = """
+TEXT_CONTRAST = r"""
     () => {
         // WCAG 2 contrast of every visible text against the colour behind it
         const parse = (css) => {
