@@ -48,7 +48,7 @@ def render_contracts() -> str:
     lines = [
         "# Source contracts",
         "",
-        "Generated from `src/rusmonitor/contracts.py` by `rusmonitor docs`; do not edit by hand.",
+        "Generated from `src/rusmonitor/contracts/` by `rusmonitor docs`; do not edit by hand.",
         "The loader checks every landing file against its contract before writing anything, and the",
         "GX raw suites are generated from the same contracts.",
         "",

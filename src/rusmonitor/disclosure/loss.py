@@ -23,7 +23,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from rusmonitor.disclosure.suppress import _cost, _parts, extended_system, protect
+from rusmonitor.disclosure.protection import _cost, extended_system
+from rusmonitor.disclosure.suppress import _parts, protect
 from rusmonitor.disclosure.tauargus import JJTable, write_jj
 
 

@@ -1,6 +1,6 @@
 """Writing a landing file into the raw schema of the warehouse, one transaction per file.
 
-Each file is read as text (readers.py), checked against its contract (contracts.py,
+Each file is read as text (readers.py), checked against its contract (contracts/,
 violations.py) and only then written, in one transaction, with load metadata on every row
 (_load_id, _source_file, _content_hash, _row_number). A file already loaded with the same
 content is skipped, so reruns change nothing; a file whose content changed, or a resubmission of

@@ -1,7 +1,7 @@
 """Great Expectations suites and their runs.
 
 Suites are generated, never hand-written: the raw suites from the source contracts
-(contracts.py), the mart suite from the indicator catalog (indicators.yml). DuckDB tables reach
+(contracts/), the mart suite from the indicator catalog (indicators.yml). DuckDB tables reach
 GX as pandas DataFrames through Arrow, because GX's SQL datasource over duckdb-engine is broken
 (GX #11579: every metric errors). A validation that raises counts as a failure, never a pass.
 

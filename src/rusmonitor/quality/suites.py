@@ -1,5 +1,5 @@
 """The suites, generated, never hand-written: the raw suites from the source contracts
-(contracts.py), the per-file profile and freshness suites, and the mart suite from the
+(contracts/), the per-file profile and freshness suites, and the mart suite from the
 indicator catalog (indicators.yml) and the dbt project; export_suites writes them as GX JSON
 for review."""
 
