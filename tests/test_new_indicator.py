@@ -139,12 +139,16 @@ def test_an_indicator_is_its_catalog_entry_and_one_sql_file(pipeline, tmp_path, 
     assert rows and all(new == old or (new is None and old is None) for _y, _g, new, old in rows)
     assert name == NEW_ENTRY["name_no"]
 
-    # listed in the report: its page opens from the published file, named from the catalog
+    # listed in the report: on its goal's page and on its own page, named from the catalog
     monkeypatch.setenv("RUSMONITOR_SERVING", str(serving))
-    at = AppTest.from_file(str(project / "streamlit_app" / "app.py"), default_timeout=180)
-    at.query_params["indicator"] = NEW_ID
-    at.run()
-    at.switch_page("views/indicator.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert NEW_ENTRY["name_no"] in " ".join(h.value for h in at.title + at.header + at.markdown)
+    for page, query in (("views/goal_5.py", {}), ("views/indicator.py", {"indicator": NEW_ID})):
+        at = AppTest.from_file(str(project / "streamlit_app" / "app.py"), default_timeout=180)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        shown = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown)]
+        shown += [e.label for e in at.toggle]
+        assert any(NEW_ENTRY["name_no"] in text for text in shown), (page, shown[:20])
