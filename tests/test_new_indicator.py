@@ -48,7 +48,7 @@ sentences as (
 ),
 
 {{{{ indicator_select(
-    '{NEW_ID}', 'sentences', kind='count',
+    'sentences',
     numerator='sum(count)',
     geo=[[('nd_office', 'unit_code')]],
 ) }}}}

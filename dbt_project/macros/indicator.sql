@@ -18,10 +18,21 @@
     add up to its total: the disclosure-control model relies on that. The macro writes CTEs
     and a final select: call it after `with` (and after the model's own CTEs). -#}
 {% macro indicator_select(
-    indicator_id, relation, kind, numerator, denominator=none, value=none, value_sd=none,
+    relation, numerator, denominator=none, value=none, value_sd=none,
     geo=[], breakdowns=[], series=[], sex=false, age_group=false, sex_by_age=false, per_unit=none,
-    lineage='list(distinct load_id order by load_id)'
+    lineage='list(distinct load_id order by load_id)', kind=none
 ) %}
+{#- the indicator's id and kind are its catalog entry's, in the model's meta (the YAML that
+    `rusmonitor docs` generates); a model that counts first and divides later says kind='count'.
+    dbt applies the YAML only after parsing the SQL, so at parse time they are placeholders. -#}
+{%- set declared = (model.config.get('meta', {}) or {}).get('indicator', {}) if execute else {} -%}
+{%- if execute and not declared.get('id') -%}
+    {{ exceptions.raise_compiler_error(
+        model.name ~ " has no indicator meta: add it to the catalog and run `rusmonitor docs`"
+    ) }}
+{%- endif -%}
+{%- set indicator_id = declared.get('id', model.name) -%}
+{%- set kind = kind or declared.get('kind') -%}
 {%- set geo_sets = [[]] -%}
 {%- set levels = [] -%}
 {%- for hierarchy in geo -%}

@@ -12,7 +12,7 @@ referrals as (
 ),
 
 {{ indicator_select(
-    'assessment_within_deadline_share', 'referrals', kind='share',
+    'referrals',
     numerator='count(*) filter (where is_within_deadline)',
     denominator='count(*)',
     geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],

@@ -18,7 +18,7 @@ counts as (
 
     with
     {{ indicator_select(
-        'brukerplan_function_level', 'scored', kind='count',
+        'scored', kind='count',
         numerator='count(*)',
         geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]], sex=true, age_group=true, breakdowns=['overall_function_level'],
     ) }}

@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'brukerplan_no_fixed_housing', ref('int_brukerplan_user_years'), kind='share',
+    ref('int_brukerplan_user_years'),
     numerator='count(*) filter (where not has_fixed_dwelling)',
     denominator='count(has_fixed_dwelling)',
     geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]], sex=true, age_group=true,

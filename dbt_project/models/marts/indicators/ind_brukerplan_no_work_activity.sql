@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'brukerplan_no_work_activity', ref('int_brukerplan_user_years'), kind='share',
+    ref('int_brukerplan_user_years'),
     numerator="count(*) filter (where work_activity_level in ('rod', 'blodrod'))",
     denominator='count(work_activity_level)',
     geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]], sex=true, age_group=true,

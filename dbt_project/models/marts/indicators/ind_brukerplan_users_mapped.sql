@@ -2,7 +2,7 @@
 with
 
 {{ indicator_select(
-    'brukerplan_users_mapped', ref('int_brukerplan_user_years'), kind='count',
+    ref('int_brukerplan_user_years'),
     numerator='count(*)',
     geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]],
 ) }}

@@ -2,7 +2,7 @@
 with
 
 {{ indicator_select(
-    'brukerplan_young_share', ref('int_brukerplan_user_years'), kind='share',
+    ref('int_brukerplan_user_years'),
     numerator='count(*) filter (where age between 18 and 24)',
     denominator='count(*)',
     geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]], sex=true,

@@ -11,7 +11,7 @@ discharges as (
 ),
 
 {{ indicator_select(
-    'detox_followup_24h_share', 'discharges', kind='share',
+    'discharges',
     numerator='count(*) filter (where is_followed_within_24h)',
     denominator='count(*)',
     geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]], sex=true, age_group=true,

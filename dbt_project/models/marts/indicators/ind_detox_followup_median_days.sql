@@ -10,7 +10,7 @@ discharges as (
 ),
 
 {{ indicator_select(
-    'detox_followup_median_days', 'discharges', kind='median',
+    'discharges',
     numerator='null',
     denominator='count(*)',
     value='quantile_cont(days_to_next_contact, 0.5)',

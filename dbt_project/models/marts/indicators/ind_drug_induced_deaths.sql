@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'drug_induced_deaths', ref('int_drug_death_cells'), kind='count',
+    ref('int_drug_death_cells'),
     numerator='sum(deaths)',
     geo=[[('county', 'county_code')]], sex=true, age_group=true,
 ) }}

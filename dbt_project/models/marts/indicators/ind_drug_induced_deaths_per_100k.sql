@@ -41,7 +41,7 @@ cells as (
 ),
 
 {{ indicator_select(
-    'drug_induced_deaths_per_100k', 'cells', kind='rate', per_unit=100000,
+    'cells', per_unit=100000,
     numerator='sum(deaths)',
     denominator='sum(persons)',
     lineage=merged_lineage(),

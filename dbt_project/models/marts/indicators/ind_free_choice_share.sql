@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'free_choice_share', ref('int_tsb_patient_years'), kind='share',
+    ref('int_tsb_patient_years'),
     numerator='count(*) filter (where is_free_choice)',
     denominator='count(*)',
     geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],

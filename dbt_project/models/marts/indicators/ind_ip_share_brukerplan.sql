@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'ip_share_brukerplan', ref('int_brukerplan_user_years'), kind='share',
+    ref('int_brukerplan_user_years'),
     numerator='count(*) filter (where has_individual_plan)',
     denominator='count(*)',
     geo=[[('county', 'county_code'), ('municipality', 'municipality_code')], [('rhf', 'rhf_code')]], sex=true, age_group=true,

@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'kartlegging_clients', ref('int_kartlegging_clients'), kind='count',
+    ref('int_kartlegging_clients'),
     numerator='count(*)',
     breakdowns=['institution_type', 'heavy_user'], sex=true,
     geo=[[('rhf', 'rhf_code')]],

@@ -11,7 +11,7 @@ sentences as (
 ),
 
 {{ indicator_select(
-    'nd_sentences', 'sentences', kind='count',
+    'sentences',
     numerator='sum(count)',
     geo=[[('nd_office', 'unit_code')]],
 ) }}

@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'pasopp_low_influence', ref('stg_pasopp__respondents'), kind='share',
+    ref('stg_pasopp__respondents'),
     numerator='count(*) filter (where influence_score <= 2)',
     denominator='count(influence_score)',
     geo=[[('rhf', 'rhf_code')]],

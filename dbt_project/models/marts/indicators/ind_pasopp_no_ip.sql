@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'pasopp_no_ip', ref('stg_pasopp__respondents'), kind='share',
+    ref('stg_pasopp__respondents'),
     numerator="count(*) filter (where individual_plan_answer = 'nei')",
     denominator='count(individual_plan_answer)',
     geo=[[('rhf', 'rhf_code')]],

@@ -10,7 +10,7 @@ transfers as (
 ),
 
 {{ indicator_select(
-    'section12_transfers', 'transfers', kind='count',
+    'transfers',
     numerator='sum(count)',
     geo=[[('correctional_region', 'unit_code')]],
 ) }}

@@ -2,7 +2,7 @@
 with
 
 {{ indicator_select(
-    'tsb_admissions', ref('int_samdata_tsb_activity'), kind='count',
+    ref('int_samdata_tsb_activity'),
     numerator='sum(admissions)',
     geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],
 ) }}

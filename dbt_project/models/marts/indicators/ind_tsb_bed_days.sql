@@ -2,7 +2,7 @@
 with
 
 {{ indicator_select(
-    'tsb_bed_days', ref('int_samdata_tsb_activity'), kind='count',
+    ref('int_samdata_tsb_activity'),
     numerator='sum(bed_days)',
     geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],
 ) }}

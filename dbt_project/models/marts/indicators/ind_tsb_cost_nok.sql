@@ -10,7 +10,7 @@ costs as (
 ),
 
 {{ indicator_select(
-    'tsb_cost_nok', 'costs', kind='count',
+    'costs',
     numerator='sum(cost_mnok_current)',
     geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],
 ) }}

@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'tsb_outpatient_consultations', ref('int_samdata_tsb_activity'), kind='count',
+    ref('int_samdata_tsb_activity'),
     numerator='sum(outpatient_consultations)',
     geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]],
 ) }}

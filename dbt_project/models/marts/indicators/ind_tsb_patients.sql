@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'tsb_patients', ref('int_tsb_patient_years'), kind='count',
+    ref('int_tsb_patient_years'),
     numerator='count(*)',
     geo=[[('rhf', 'rhf_code'), ('hf', 'hf_code')]], sex=true, age_group=true, breakdowns=['main_substance'],
 ) }}

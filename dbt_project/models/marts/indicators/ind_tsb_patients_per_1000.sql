@@ -18,7 +18,7 @@ crude as (
 
     with
     {{ indicator_select(
-        'tsb_patients_per_1000', 'cells', kind='rate', per_unit=1000,
+        'cells', per_unit=1000,
         numerator='sum(patients)',
         denominator='case when grouping(age_group) = 0 then sum(persons) else sum(persons_adult) end',
         lineage=merged_lineage(),

@@ -13,7 +13,7 @@ places as (
 ),
 
 {{ indicator_select(
-    'tsb_residential_places', 'places', kind='count',
+    'places',
     numerator='sum(places)',
     geo=[[('rhf', 'rhf_code')]], breakdowns=['owner'],
 ) }}

@@ -12,7 +12,7 @@ episodes as (
 ),
 
 {{ indicator_select(
-    'tsb_wait_mean_days', 'episodes', kind='mean',
+    'episodes',
     numerator='sum(wait_days)',
     denominator='count(*)',
     value='sum(wait_days) / count(*)',

@@ -10,7 +10,7 @@ episodes as (
 ),
 
 {{ indicator_select(
-    'tsb_wait_median_days', 'episodes', kind='median',
+    'episodes',
     numerator='null',
     denominator='count(*)',
     value='quantile_cont(wait_days, 0.5)',

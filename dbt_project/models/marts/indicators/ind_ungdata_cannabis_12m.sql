@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'ungdata_cannabis_12m', ref('int_ungdata_cells'), kind='share',
+    ref('int_ungdata_cells'),
     numerator='sum(cannabis_12m)',
     denominator='sum(answered_cannabis)',
     geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]], sex=true, breakdowns=['grade'],

@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'ungdata_drunk_12m', ref('int_ungdata_cells'), kind='share',
+    ref('int_ungdata_cells'),
     numerator='sum(drunk_12m)',
     denominator='sum(answered_drunk)',
     geo=[[('county', 'county_code'), ('municipality', 'municipality_code')]], sex=true, breakdowns=['grade'],

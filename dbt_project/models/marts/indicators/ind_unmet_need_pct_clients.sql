@@ -4,7 +4,7 @@
 with
 
 {{ indicator_select(
-    'unmet_need_pct_clients', ref('int_census_client_measures'), kind='share',
+    ref('int_census_client_measures'),
     numerator='count(*) filter (where has_unmet_need)',
     denominator='count(*)',
     series=['measure'], breakdowns=['institution_type', 'heavy_user'], sex=true,

@@ -3,7 +3,7 @@
 with
 
 {{ indicator_select(
-    'unmet_need_share', ref('int_census_client_measures'), kind='share',
+    ref('int_census_client_measures'),
     numerator='count(*) filter (where has_unmet_need)',
     denominator='count(*) filter (where receives or has_unmet_need)',
     series=['measure'], breakdowns=['institution_type'],
