@@ -98,7 +98,7 @@ def _section(pub, indicator_id: str, f: dict) -> None:
         if label:
             st.markdown(f"##### {label}")
         st.markdown(trend_marker.marker(trends, _series(series, "national", "NO")))
-        shown += _series_block(meta, series, f, key=f"{indicator_id}_{n}")
+        shown += _series_block(pub, meta, series, f, key=f"{indicator_id}_{n}")
     year = indicator_year(rows, f["year"])
     downloads.buttons(pub, pd.concat(shown), f"{indicator_id}_{year}", catalog_text(meta, "name"))
 
@@ -132,7 +132,7 @@ def _single_year(national: pd.DataFrame, meta) -> None:
     st.metric(t("figure_for", year=int(row.year)), value, border=True)
 
 
-def _series_block(meta, rows: pd.DataFrame, f: dict, key: str) -> list[pd.DataFrame]:
+def _series_block(pub, meta, rows: pd.DataFrame, f: dict, key: str) -> list[pd.DataFrame]:
     """One headline series: its trend, the areas compared in the indicator's year, the map;
     `key` names the series on the page."""
     # empty for indicators published by office or region only (ND): their areas still show
@@ -197,7 +197,7 @@ def _series_block(meta, rows: pd.DataFrame, f: dict, key: str) -> list[pd.DataFr
             st.caption(t("map_not_for_counts"))
         return shown
     mapped = mapped.assign(versus=report_data.versus_country(mapped, this_year.value.iloc[0], meta.direction))
-    drawn = report_data.map_rows(mapped, map_level) if len(mapped) else None
+    drawn = report_data.map_rows(mapped, map_level, pub.path, pub.version) if len(mapped) else None
     if drawn is not None:
         st.markdown(f"**{t('map', level=t(map_level), year=year)}**")
         charts.show(

@@ -14,13 +14,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from rusmonitor.geography import GEO_LEVELS
 from rusmonitor.quality_store import quality_file
-from rusmonitor.settings import GEOGRAPHY_SEED, data_docs_index, serving_path
+from rusmonitor.settings import data_docs_index, serving_path
 
-# Levels a reader compares areas at, in the mart contract's order; the map draws counties and
+# Levels a reader compares areas at, in the mart contract's order (its geo_level values but the
+# country; tests/test_report.py holds the two together); the map draws counties and
 # municipalities (the 2024 boundaries).
-COMPARE_LEVELS = tuple(level for level in GEO_LEVELS if level != "national")
+COMPARE_LEVELS = ("rhf", "hf", "county", "municipality", "nd_office", "correctional_region")
 MAP_LEVELS = ("county", "municipality")
 # RHF and HF values are drawn on the municipalities of their catchment areas
 CATCHMENT_LEVELS = ("rhf", "hf")
@@ -261,64 +261,63 @@ def quality_status(version: str | None) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def indicator_quality(version: str | None, indicator_id: str, tables: tuple[str, ...]) -> dict:
-    """The latest mart run's expectations about this indicator (their row condition names it)
-    and the latest runs of its source's raw suites: how many, and which failed."""
+def indicator_quality(version: str | None, indicator_id: str, source_id: str) -> dict:
+    """The latest mart run's expectations about this indicator (quality_results.indicator_id
+    names it) or about the whole mart (indicator_id null), and the latest runs of its source's
+    raw suites (quality_results.source): how many, and which failed. A quality file written
+    before those columns existed gives {} until the next validation run replaces it."""
     path = quality_file(serving_file())
     if version is None or not path.exists():
         return {}
-    suites = (
-        ["marts.mart_indicator_values"] + [f"raw.{t}" for t in tables] + [f"raw.{t}.periods" for t in tables]
+    columns = set(
+        _query(
+            str(path), "SELECT column_name FROM duckdb_columns() WHERE table_name = 'quality_results'"
+        ).column_name
     )
-    latest = _query(
-        str(path),
-        "SELECT suite, arg_max(run_id, validated_at) AS run_id, max(validated_at) AS validated_at "
-        "FROM quality_runs WHERE suite IN (SELECT unnest(?)) GROUP BY suite",
-        [suites],
-    )
-    if latest.empty:
+    if not {"indicator_id", "source"} <= columns:
         return {}
+    # each suite's latest run: the mart suite's and those of this source's raw tables
     results = _query(
         str(path),
-        "SELECT suite, expectation, column_name, severity, success, observed_value, unexpected_count, "
-        "kwargs FROM quality_results WHERE (suite, run_id) IN (SELECT (s, r) FROM "
-        "(SELECT unnest(?) AS s, unnest(?) AS r))",
-        [list(latest.suite), list(latest.run_id)],
+        "WITH latest AS (SELECT suite, arg_max(run_id, validated_at) AS run_id, "
+        "max(validated_at) AS validated_at FROM quality_runs GROUP BY suite) "
+        "SELECT r.suite, r.expectation, r.column_name, r.severity, r.success, r.observed_value, "
+        "r.unexpected_count, l.validated_at FROM quality_results r JOIN latest l USING (suite, run_id) "
+        "WHERE (r.suite = 'marts.mart_indicator_values' "
+        "AND (r.indicator_id IS NULL OR r.indicator_id = ?)) OR r.source = ?",
+        [indicator_id, source_id],
     )
-    quoted = f'"{indicator_id}"'
-    mart = results.suite == "marts.mart_indicator_values"
-    # a mart expectation is this indicator's if its condition names it; the whole-mart ones
-    # (columns, key, privacy) count for every indicator
-    about = (
-        ~mart
-        | results.kwargs.fillna("").str.contains(quoted, regex=False)
-        | ~results.kwargs.fillna("").str.contains("indicator_id", regex=False)
-    )
-    mine = results[about]
+    if results.empty:
+        return {}
     return {
-        "checked": len(mine),
-        "validated_at": latest.validated_at.max(),
-        "failed": mine[~mine.success][
+        "checked": len(results),
+        "validated_at": results.validated_at.max(),
+        "failed": results[~results.success.astype(bool)][
             ["suite", "expectation", "column_name", "severity", "observed_value"]
         ].to_dict("records"),
     }
 
 
-@st.cache_data(show_spinner=False)
-def municipality_catchments() -> pd.DataFrame:
-    """Each 2024 municipality with its county, HF and RHF: the geography seed the dbt models
-    join on (dim_geography gives each unit's parent, not a municipality's HF)."""
-    return pd.read_csv(GEOGRAPHY_SEED, dtype=str)[["municipality_code", "county_code", "hf_code", "rhf_code"]]
+@st.cache_data(show_spinner=False, max_entries=4)
+def municipality_catchments(path: str, version: str) -> pd.DataFrame:
+    """Each 2024 municipality with its county, HF and RHF (the published
+    dim_municipality_catchment)."""
+    return _query(
+        path,
+        "SELECT municipality_code, county_code, hf_code, rhf_code FROM dim_municipality_catchment "
+        "ORDER BY municipality_code",
+    )
 
 
-def map_rows(rows: pd.DataFrame, level: str) -> tuple[str, pd.DataFrame] | None:
+def map_rows(rows: pd.DataFrame, level: str, path: str, version: str) -> tuple[str, pd.DataFrame] | None:
     """The areas to colour for rows at one level: counties and municipalities as themselves,
-    an RHF's or HF's value on every municipality of its catchment area; None if unmappable."""
+    an RHF's or HF's value on every municipality of its catchment area (from the serving file
+    at `path`); None if unmappable."""
     if level in MAP_LEVELS:
         return level, rows
     if level not in CATCHMENT_LEVELS:
         return None
-    catchments = municipality_catchments()[["municipality_code", f"{level}_code"]]
+    catchments = municipality_catchments(path, version)[["municipality_code", f"{level}_code"]]
     spread = catchments.merge(rows, left_on=f"{level}_code", right_on="geo_code")
     spread = spread.drop(columns=["geo_code", f"{level}_code"]).rename(
         columns={"municipality_code": "geo_code"}

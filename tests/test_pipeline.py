@@ -204,6 +204,28 @@ def test_a_category_beside_the_headline_has_no_status_of_its_own(pipeline):
     assert {"improving", "worsening", "no_significant_change"} & set(trends["level=gronn+gul"])
 
 
+def test_the_serving_file_holds_each_municipalitys_catchment(pipeline):
+    """dim_municipality_catchment is published: one row per municipality of dim_geography,
+    with the county, HF and RHF dim_geography gives it, each a published unit."""
+    from rusmonitor.publish import PUBLISHED_TABLES
+
+    assert "dim_municipality_catchment" in PUBLISHED_TABLES
+    with duckdb.connect(str(pipeline["serving"]), read_only=True) as con:
+        catchments = con.execute("SELECT * FROM dim_municipality_catchment").df()
+        municipalities = con.execute(
+            "SELECT geo_code AS municipality_code, county_code, hf_code, rhf_code FROM dim_geography "
+            "WHERE geo_level = 'municipality'"
+        ).df()
+        units = set(con.execute("SELECT geo_level || ':' || geo_code FROM dim_geography").df().iloc[:, 0])
+    assert list(catchments.columns) == ["municipality_code", "county_code", "hf_code", "rhf_code"]
+    assert len(municipalities) > 300 and catchments.municipality_code.is_unique
+    assert not catchments.isna().any().any()
+    ordered = catchments.sort_values("municipality_code").reset_index(drop=True)
+    assert ordered.equals(municipalities.sort_values("municipality_code").reset_index(drop=True))
+    for level in ("county", "hf", "rhf"):
+        assert {f"{level}:{code}" for code in catchments[f"{level}_code"]} <= units, level
+
+
 def test_no_person_level_rows_or_small_counts_are_published(pipeline):
     with duckdb.connect(str(pipeline["serving"]), read_only=True) as con:
         columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns()").fetchall()}

@@ -319,6 +319,85 @@ def test_maps_colour_areas_against_the_country_and_never_map_counts(pipeline, mo
     assert any(f"1–{default_suppression_limit()} personer" in c for c in captions)
 
 
+def _map_codes(at: AppTest) -> list[set[str]]:
+    """The areas each map on the page colours (its geo codes)."""
+    import pyarrow
+
+    out = []
+    for chart in at.get("vega_lite_chart"):
+        if "projection" in json.loads(chart.proto.spec):
+            (areas,) = [pyarrow.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+            out.append(set(areas.geo_code))
+    return out
+
+
+def test_hf_and_rhf_maps_draw_on_the_published_catchments(pipeline, tmp_path, monkeypatch):
+    """An HF's or RHF's value is drawn on the municipalities dim_municipality_catchment of the
+    serving file gives it, not on those of the checkout's geography seed (absent here)."""
+    import rusmonitor.settings
+
+    monkeypatch.setattr(rusmonitor.settings, "GEOGRAPHY_SEED", tmp_path / "absent.csv")
+    serving = tmp_path / "serving" / "warehouse.duckdb"
+    serving.parent.mkdir()
+    shutil.copy(pipeline["serving"], serving)
+    ((hf, rhf, goal),) = _sql(
+        serving,
+        "SELECT c.hf_code, c.rhf_code, min(d.goal) FROM dim_municipality_catchment c "
+        "JOIN mart_indicator_values m ON m.geo_level = 'hf' AND m.geo_code = c.hf_code "
+        "JOIN dim_indicator d USING (indicator_id) WHERE d.kind IN ('share', 'rate', 'mean') "
+        "GROUP BY ALL ORDER BY count(DISTINCT c.municipality_code) DESC LIMIT 1",
+    )
+    with duckdb.connect(str(serving)) as con:  # one HF's municipalities left
+        con.execute("DELETE FROM dim_municipality_catchment WHERE hf_code <> ?", [hf])
+    kept = {code for (code,) in _sql(serving, "SELECT municipality_code FROM dim_municipality_catchment")}
+    assert 5 < len(kept) < 100
+
+    report_data = _report_module("report_data")
+    rows = pd.DataFrame({"geo_code": [hf, "other"], "value": [1.0, 2.0]})
+    level, spread = report_data.map_rows(rows, "hf", str(serving), "copy")
+    assert level == "municipality" and set(spread.geo_code) == kept and set(spread.value) == {1.0}
+    level, spread = report_data.map_rows(rows.assign(geo_code=[rhf, "x"]), "rhf", str(serving), "copy")
+    assert set(spread.geo_code) == kept
+
+    at = _app(serving, monkeypatch, f"views/goal_{goal}.py", level="hf", sections="all")
+    municipal = [codes for codes in _map_codes(at) if all(len(c) == 4 for c in codes)]
+    assert any(codes and codes <= kept for codes in municipal), [len(c) for c in municipal]
+    at = _app(serving, monkeypatch, "views/municipality.py", kommune=sorted(kept)[0])
+    assert 'class="barometer"' in _barometer(at)
+
+
+def test_the_report_reads_no_seed_or_contract_of_the_checkout():
+    """The report takes its data from the published files: what it imports from the package
+    says only where those files lie and how they are laid out (settings' paths, the quality
+    file's place, the download formats, the catalog's units for number formats)."""
+    import ast
+
+    imported = set()
+    for path in sorted((ROOT / "streamlit_app").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for needle in ("GEOGRAPHY_SEED", "ref_geography", "seeds", "contracts", "rusmonitor.geography"):
+            assert needle not in text, (path.name, needle)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rusmonitor"):
+                imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names if a.name.startswith("rusmonitor")}
+    assert imported == {
+        "rusmonitor.report_export",
+        "rusmonitor.catalog.units",
+        "rusmonitor.quality_store.quality_file",
+        "rusmonitor.settings.data_docs_index",
+        "rusmonitor.settings.serving_path",
+    }
+
+
+def test_the_report_compares_areas_at_the_mart_contracts_levels():
+    from rusmonitor.geography import GEO_LEVELS
+
+    report_data = _report_module("report_data")
+    assert report_data.COMPARE_LEVELS == tuple(level for level in GEO_LEVELS if level != "national")
+
+
 def test_the_function_level_headline_is_green_and_yellow_summed_in_the_mart(pipeline):
     """The catalog's headline `level=gronn+gul` is a row of the mart: green plus yellow with
     the Wilson interval of the summed count, through suppression like every row (the audit in
@@ -515,6 +594,54 @@ def test_indicator_page_for_every_indicator(pipeline, monkeypatch):
         assert at.success or at.warning, indicator_id
         assert _charts(at) >= 1
     assert at.query_params["indicator"] in ([ids[-1]], ids[-1])
+
+
+def test_indicator_page_counts_the_checks_of_its_indicator_and_its_source(pipeline, monkeypatch):
+    """The quality section counts the latest mart run's expectations about this indicator or
+    the whole mart and the latest runs of its source's raw suites: the number the serialised
+    GX kwargs (a row condition on indicator_id or none) and the source's raw tables give."""
+    from rusmonitor.contracts import contracts_for
+    from rusmonitor.quality_store import quality_file
+
+    indicator, source = "tsb_patients", "npr"
+    tables = [c.table for c in contracts_for(source)]
+    suites = [f"raw.{t}" for t in tables] + [f"raw.{t}.periods" for t in tables]
+    latest = (
+        "WITH latest AS (SELECT suite, arg_max(run_id, validated_at) AS run_id FROM quality_runs "
+        "GROUP BY suite) SELECT count(*) FROM quality_results JOIN latest USING (suite, run_id) WHERE "
+    )
+    mart = "suite = 'marts.mart_indicator_values'"
+    on_indicator = '%"column": {"name": "indicator_id"}%'
+    quality = quality_file(pipeline["serving"])
+    (by_kwargs,) = _sql(
+        quality,
+        latest + f"({mart} AND (kwargs LIKE ? OR kwargs NOT LIKE ?)) OR suite IN (SELECT unnest(?))",
+        [f'%"parameter": "{indicator}"%', on_indicator, suites],
+    )[0]
+    (by_columns,) = _sql(
+        quality,
+        latest + f"({mart} AND coalesce(indicator_id, ?) = ?) OR source = ?",
+        [indicator, indicator, source],
+    )[0]
+    (own,) = _sql(quality, latest + "indicator_id = ?", [indicator])[0]
+    # the report's earlier rule (kwargs naming "<id>" or not mentioning indicator_id at all)
+    # left out the whole-mart column-order and key checks, whose column lists name the column
+    (by_old_rule,) = _sql(
+        quality,
+        latest + f"({mart} AND (kwargs LIKE ? OR kwargs NOT LIKE '%indicator_id%')) "
+        "OR suite IN (SELECT unnest(?))",
+        [f'%"{indicator}"%', suites],
+    )[0]
+    assert by_columns == by_kwargs and own >= 2 and by_kwargs > 20
+    assert by_kwargs - by_old_rule == 2
+    assert _sql(
+        pipeline["serving"], "SELECT source_id FROM dim_indicator WHERE indicator_id = ?", [indicator]
+    ) == [(source,)]
+    at = _app(pipeline["serving"], monkeypatch, "views/indicator.py", indicator=indicator)
+    assert _select(at, "Velg indikator").value == indicator
+    assert [s.value for s in at.success if "kontroller" in s.value][0].startswith(
+        f"Alle {by_kwargs} kontroller"
+    )
 
 
 def test_every_chart_has_its_figures_as_a_table(pipeline, monkeypatch):

@@ -34,6 +34,7 @@ PUBLISHED_TABLES = (
     "mart_indicator_trends",
     "dim_indicator",
     "dim_geography",
+    "dim_municipality_catchment",
     "dim_time",
     *(f"mart_goal_{goal}" for goal in range(1, 6)),
 )

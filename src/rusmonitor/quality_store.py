@@ -5,7 +5,11 @@ that the newest run failed quality while it keeps serving the last good data.
 quality_runs     one row per validation run of one suite: run id, layer, suite, when,
                  success (no critical failure), rows validated, seconds, counts of failures
 quality_results  one row per expectation per run: expectation, column, severity, success,
-                 observed value, unexpected count, error
+                 observed value, unexpected count, error, its GX kwargs, and what it is about:
+                 indicator_id (a mart expectation whose row condition names one indicator;
+                 null for whole-mart ones) and source (a raw suite: the catalog source whose
+                 table it checks; null otherwise), so the report selects an indicator's
+                 results with plain column filters
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from rusmonitor.contracts import CONTRACTS
 from rusmonitor.quality import CRITICAL, SuiteResult
 from rusmonitor.settings import serving_path, warehouse_path
 
@@ -34,8 +39,86 @@ CREATE TABLE IF NOT EXISTS quality.quality_runs (
 CREATE TABLE IF NOT EXISTS quality.quality_results (
     run_id VARCHAR, suite VARCHAR, expectation VARCHAR, column_name VARCHAR, severity VARCHAR,
     success BOOLEAN, observed_value VARCHAR, unexpected_count BIGINT, error VARCHAR,
-    kwargs VARCHAR);
+    kwargs VARCHAR, indicator_id VARCHAR, source VARCHAR);
 """
+# columns added since the first stored results: a warehouse made before gets them, filled in
+# from what its rows already hold (_backfill)
+ADDED_COLUMNS = {"quality_results": {"indicator_id": "VARCHAR", "source": "VARCHAR"}}
+
+
+def indicator_of(kwargs: dict | None) -> str | None:
+    """The one indicator an expectation's row condition names (`indicator_id == x`, alone or
+    in an AND of comparisons), else None: the whole-mart expectations, and any condition
+    that names several indicators or none."""
+    found: set[str] = set()
+
+    def walk(condition) -> bool:
+        if not isinstance(condition, dict):
+            return False
+        if condition.get("type") == "and":
+            return all(walk(c) for c in condition.get("conditions") or [])
+        if condition.get("type") == "comparison":
+            column = condition.get("column") or {}
+            name = column.get("name") if isinstance(column, dict) else column
+            if name == "indicator_id":
+                if condition.get("operator") != "==":
+                    return False
+                found.add(str(condition.get("parameter")))
+            return True
+        return False  # an OR, a NOT or a form not known here: not one indicator for sure
+
+    condition = (kwargs or {}).get("row_condition")
+    return found.pop() if walk(condition) and len(found) == 1 else None
+
+
+def source_of(suite: str) -> str | None:
+    """The catalog source whose raw table a suite checks (`raw.<table>`, its per-period suite
+    `raw.<table>.periods`); None for the mart suite and raw.freshness (every source)."""
+    layer, _, rest = suite.partition(".")
+    contract = CONTRACTS.get(rest.split(".", 1)[0]) if layer == "raw" else None
+    return contract.source if contract else None
+
+
+def _migrate(c: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables, and give tables of an older layout the columns added since."""
+    c.execute(DDL)
+    for table, added in ADDED_COLUMNS.items():
+        present = {
+            r[0]
+            for r in c.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'quality' "
+                "AND table_name = ? AND database_name = current_database()",
+                [table],
+            ).fetchall()
+        }
+        missing = [name for name in added if name not in present]
+        for name in missing:
+            c.execute(f"ALTER TABLE quality.{table} ADD COLUMN IF NOT EXISTS {name} {added[name]}")
+        if missing and table == "quality_results":
+            _backfill(c)
+
+
+def _backfill(c: duckdb.DuckDBPyConnection) -> None:
+    """indicator_id and source of results stored before those columns: from the suite name
+    and the stored kwargs (JSON cut at 2000 characters reads as none: null)."""
+    stored = c.execute("SELECT DISTINCT suite, kwargs FROM quality.quality_results").df()
+    if stored.empty:
+        return
+
+    def parsed(text):
+        try:
+            return json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            return None
+
+    stored["indicator_id"] = [indicator_of(parsed(k)) for k in stored.kwargs]
+    stored["source"] = [source_of(s) for s in stored.suite]
+    c.register("backfill_frame", stored)
+    c.execute(
+        "UPDATE quality.quality_results r SET indicator_id = b.indicator_id, source = b.source "
+        "FROM backfill_frame b WHERE r.suite = b.suite AND r.kwargs IS NOT DISTINCT FROM b.kwargs"
+    )
+    c.unregister("backfill_frame")
 
 
 def new_run_id(layer: str) -> str:
@@ -97,23 +180,25 @@ def record(
                 "unexpected_count": o.unexpected_count,
                 "error": o.error,
                 "kwargs": _json(o.kwargs),
+                "indicator_id": indicator_of(o.kwargs),
+                "source": source_of(o.suite),
             }
             for r in results
             for o in r.outcomes
         ],
         columns=[
             "run_id", "suite", "expectation", "column_name", "severity", "success",
-            "observed_value", "unexpected_count", "error", "kwargs",
+            "observed_value", "unexpected_count", "error", "kwargs", "indicator_id", "source",
         ],
     )  # fmt: skip
     outcomes["unexpected_count"] = outcomes["unexpected_count"].astype("Int64")
 
     def write(c: duckdb.DuckDBPyConnection) -> None:
-        c.execute(DDL)
+        _migrate(c)
         c.register("runs_frame", runs)
         c.register("outcomes_frame", outcomes)
-        c.execute("INSERT INTO quality.quality_runs SELECT * FROM runs_frame")
-        c.execute("INSERT INTO quality.quality_results SELECT * FROM outcomes_frame")
+        c.execute("INSERT INTO quality.quality_runs BY NAME SELECT * FROM runs_frame")
+        c.execute("INSERT INTO quality.quality_results BY NAME SELECT * FROM outcomes_frame")
         c.unregister("runs_frame")
         c.unregister("outcomes_frame")
 
@@ -137,7 +222,6 @@ def person_suites() -> set[str]:
     """The raw suites over person-level data (and their per-period suites): their row counts
     and unexpected counts are counts of persons."""
     from rusmonitor.catalog import load_catalog
-    from rusmonitor.contracts import CONTRACTS
 
     sources = load_catalog()["sources"]
     return {f"raw.{c.table}" for c in CONTRACTS.values() if sources[c.source].get("persons")}

@@ -12,7 +12,6 @@ import formatting as fmt
 import report_data
 from filters import url_select
 from page_context import published, published_caption, quality_banner, text
-from rusmonitor.contracts import contracts_for
 from texts import catalog_text, lang, t
 
 pub = published()
@@ -46,8 +45,7 @@ if meta.is_person_count or meta.is_denominator_person_count:
     st.caption(t("suppression", limit=int(meta.suppression_limit) + 1))
 
 st.markdown(f"**{t('quality_of_indicator')}**")
-tables = tuple(c.table for c in contracts_for(meta.source_id))
-quality = report_data.indicator_quality(report_data.quality_version(), indicator_id, tables)
+quality = report_data.indicator_quality(report_data.quality_version(), indicator_id, meta.source_id)
 if not quality:
     st.caption(t("quality_none"))
 else:
