@@ -21,8 +21,6 @@ slope of the values in the indicator's unit per year (percentage points for shar
 reading; the verdict comes from the test at the 5 % level.
 """
 
-import json
-
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -40,7 +38,7 @@ def model(dbt, session):
         .df()
     )
     catalog = dbt.ref("stg_catalog__indicators").df()[
-        ["indicator_id", "kind", "direction", "is_person_count", "headline_json"]
+        ["indicator_id", "kind", "direction", "is_person_count", "headline_breakdowns"]
     ]
     time = dbt.ref("dim_time").df()
     baseline = int(time.loc[time["is_plan_baseline"], "year"].min())
@@ -50,16 +48,16 @@ def model(dbt, session):
     # the catalog's direction is its headline's: a category beside the headline (the red
     # function level beside green + yellow) has none of its own
     headline = {
-        row.indicator_id: set(json.loads(row.headline_json).get("breakdowns", []))
+        row.indicator_id: set(row.headline_breakdowns)
         for row in catalog.itertuples()
-        if isinstance(row.headline_json, str)
+        if isinstance(row.headline_breakdowns, (list, np.ndarray))
     }
     beside = [
         indicator in headline and breakdown not in headline[indicator]
         for indicator, breakdown in zip(values["indicator_id"], values["breakdown"], strict=True)
     ]
     values.loc[beside, "direction"] = None
-    values = values.drop(columns="headline_json")
+    values = values.drop(columns="headline_breakdowns")
     values["is_person_count"] = values["is_person_count"].fillna(False).astype(bool)
     values = values.sort_values([*SERIES, "year"], kind="stable").reset_index(drop=True)
 

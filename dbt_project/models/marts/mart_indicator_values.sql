@@ -63,20 +63,14 @@ visible as (
         -- red function level beside green + yellow) has none of its own
         case
             when
-                indicators.headline_json is null
-                or list_contains(
-                    cast(json_extract(indicators.headline_json, '$.breakdowns') as varchar[]),
-                    value_rows.breakdown
-                )
+                indicators.headline_breakdowns is null
+                or list_contains(indicators.headline_breakdowns, value_rows.breakdown)
                 then indicators.direction
         end as direction,
         case
             when
-                indicators.headline_json is null
-                or list_contains(
-                    cast(json_extract(indicators.headline_json, '$.breakdowns') as varchar[]),
-                    value_rows.breakdown
-                )
+                indicators.headline_breakdowns is null
+                or list_contains(indicators.headline_breakdowns, value_rows.breakdown)
                 then indicators.threshold
         end as threshold
     from value_rows

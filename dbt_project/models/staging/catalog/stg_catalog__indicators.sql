@@ -48,5 +48,7 @@ select
     cast(standard_year as integer) as standard_year,
     cast(breakdown_levels_json as varchar) as breakdown_levels_json,
     baselines_json,
-    cast(headline_json as varchar) as headline_json
+    cast(headline_json as varchar) as headline_json,
+    -- the headline's breakdowns as a list (null: the total is the headline)
+    cast(json_extract(headline_json, '$.breakdowns') as varchar[]) as headline_breakdowns
 from source
