@@ -28,9 +28,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["RUSMONITOR_QUALITY"] = str(Path(tmp) / "quality")
         from rusmonitor import load, quality
-        from rusmonitor.contracts import CONTRACTS
         from rusmonitor.generate import generate
         from rusmonitor.settings import landing_dir
+        from rusmonitor.sources import CONTRACTS
 
         landing = args.landing or landing_dir()
         if not load.landing_files("npr", landing):

@@ -14,8 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from rusmonitor.quality_store import quality_file
-from rusmonitor.settings import data_docs_index, serving_path
+from rusmonitor.settings import data_docs_index, quality_file, serving_path
 
 # Levels a reader compares areas at, in the mart contract's order (its geo_level values but the
 # country; tests/test_report.py holds the two together); the map draws counties and

@@ -9,7 +9,7 @@ import pandas as pd
 
 from rusmonitor import quality
 from rusmonitor.bench import check_sql, expectation_sql
-from rusmonitor.contracts import CONTRACTS
+from rusmonitor.sources import CONTRACTS
 
 
 def key(kind: str, column) -> tuple[str, str | None]:

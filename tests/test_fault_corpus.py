@@ -15,9 +15,9 @@ import pytest
 
 from conftest import table_fingerprints
 from rusmonitor import landing_survey
-from rusmonitor.contracts import contracts_for
 from rusmonitor.load import MAX_LINE, FilesStillBeingWritten, LoadError, load_source
 from rusmonitor.quality import QualityGateFailed
+from rusmonitor.sources import contracts_for
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 CASES = list(csv.DictReader((CORPUS / "FAULTS.csv").open(encoding="utf-8")))

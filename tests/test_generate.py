@@ -5,8 +5,9 @@ import json
 import pandas as pd
 
 from conftest import file_digest
-from rusmonitor.contracts import IS_24_8_FTE, NPR_TSB_EPISODES
 from rusmonitor.generate import generate, municipalities_in, parse_years
+from rusmonitor.sources.is_24_8 import IS_24_8_FTE
+from rusmonitor.sources.npr import NPR_TSB_EPISODES
 
 
 def test_same_seed_gives_identical_files(tmp_path):

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from conftest import table_fingerprints
-from rusmonitor.contracts import CONTRACTS
 from rusmonitor.generate import generate, municipalities_in
 from rusmonitor.load import LoadError, landing_files, load_source
+from rusmonitor.sources import CONTRACTS
 from rusmonitor.sources import LOADED_SOURCES as SOURCES  # noqa: E402
 
 

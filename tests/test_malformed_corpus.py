@@ -59,6 +59,6 @@ def test_malformed_file(case, corpus_base_warehouse, tmp_path, monkeypatch):
 
 
 def _tables_of(source: str) -> list[str]:
-    from rusmonitor.contracts import contracts_for
+    from rusmonitor.sources import contracts_for
 
     return [c.table for c in contracts_for(source)]

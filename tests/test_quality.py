@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from rusmonitor import catalog, quality
-from rusmonitor.contracts import IS_24_8_FTE
+from rusmonitor.sources.is_24_8 import IS_24_8_FTE
 
 
 def _fte_frame(**overrides) -> pd.DataFrame:

@@ -7,8 +7,8 @@ import json
 import duckdb
 
 from rusmonitor import catalog, quality, quality_store
-from rusmonitor.contracts import IS_24_8_FTE
 from rusmonitor.quality import Outcome, SuiteResult
+from rusmonitor.sources.is_24_8 import IS_24_8_FTE
 
 MART = "marts.mart_indicator_values"
 OLD_DDL = """

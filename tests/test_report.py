@@ -385,8 +385,8 @@ def test_the_report_reads_no_seed_or_contract_of_the_checkout():
     assert imported == {
         "rusmonitor.report_export",
         "rusmonitor.catalog.units",
-        "rusmonitor.quality_store.quality_file",
         "rusmonitor.settings.data_docs_index",
+        "rusmonitor.settings.quality_file",
         "rusmonitor.settings.serving_path",
     }
 
@@ -600,8 +600,8 @@ def test_indicator_page_counts_the_checks_of_its_indicator_and_its_source(pipeli
     """The quality section counts the latest mart run's expectations about this indicator or
     the whole mart and the latest runs of its source's raw suites: the number the serialised
     GX kwargs (a row condition on indicator_id or none) and the source's raw tables give."""
-    from rusmonitor.contracts import contracts_for
-    from rusmonitor.quality_store import quality_file
+    from rusmonitor.settings import quality_file
+    from rusmonitor.sources import contracts_for
 
     indicator, source = "tsb_patients", "npr"
     tables = [c.table for c in contracts_for(source)]

@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 
 from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH
+from rusmonitor.sources import LOADED_SOURCES as SOURCE_IDS
+from rusmonitor.sources import source
 
 
 def numerator_counts_persons(ind: dict[str, Any]) -> bool:
@@ -91,10 +93,9 @@ BILINGUAL_TEXTS = {
 
 
 def check_bilingual_texts(cat: dict[str, Any]) -> None:
-    """Every reader-facing text (an indicator's texts, a source's name) has a non-empty
-    bokmål and English version."""
+    """Every reader-facing text of an indicator has a non-empty bokmål and English version (a
+    source's names are checked by its declaration, rusmonitor/sources/declaration.py)."""
     owners = [(f"indicator {ind['id']!r}", ind, BILINGUAL_TEXTS) for ind in cat["indicators"]]
-    owners += [(f"source {sid!r}", src, ("name",)) for sid, src in cat.get("sources", {}).items()]
     for owner, entry, fields in owners:
         for field in fields:
             if field not in entry:
@@ -132,6 +133,16 @@ def check_statuses(cat: dict[str, Any]) -> None:
             )
 
 
+def check_sources(cat: dict[str, Any]) -> None:
+    """Every indicator is computed from a declared source (rusmonitor/sources/<id>.py)."""
+    for ind in cat["indicators"]:
+        if ind.get("source") not in SOURCE_IDS:
+            raise ValueError(
+                f"indicator {ind['id']!r} in the catalog {CATALOG_PATH}: source {ind.get('source')!r} is "
+                f"not declared in rusmonitor/sources/ (the sources are {', '.join(SOURCE_IDS)})"
+            )
+
+
 @lru_cache(maxsize=1)
 def load_catalog() -> dict[str, Any]:
     with CATALOG_PATH.open(encoding="utf-8") as f:
@@ -140,6 +151,7 @@ def load_catalog() -> dict[str, Any]:
     check_headlines(cat)
     check_bilingual_texts(cat)
     check_statuses(cat)
+    check_sources(cat)
     return cat
 
 
@@ -240,8 +252,8 @@ def indicator_rows() -> list[dict[str, Any]]:
                 "kind": ind["kind"],
                 "unit": ind["unit"],
                 "source_id": ind["source"],
-                "source_name_no": cat["sources"][ind["source"]]["name"]["no"],
-                "source_name_en": cat["sources"][ind["source"]]["name"]["en"],
+                "source_name_no": source(ind["source"]).name_no,
+                "source_name_en": source(ind["source"]).name_en,
                 "dimensions": ",".join(ind.get("dimensions", [])),
                 "direction": ind.get("direction", "none"),
                 "threshold": ind.get("threshold"),

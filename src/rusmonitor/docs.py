@@ -1,6 +1,8 @@
 """Generated documentation, so it cannot drift from what is enforced:
 
 - docs/contracts.md from the source contracts the loader and the GX raw suites use;
+- each source's dbt sources, dbt_project/models/staging/<id>/__sources.yml, from its
+  declaration (rusmonitor/sources/<id>.py): its raw tables, their descriptions and key tests;
 - docs/sources.md from the catalog's documents and each indicator's chapter references, so
   every figure is cited by document title and chapter, never by a file's line number;
 - the dbt YAML of the indicator models (description, meta, tests) from the indicator catalog,
@@ -17,15 +19,17 @@ from pathlib import Path
 import yaml
 
 from rusmonitor import catalog
-from rusmonitor.contracts import CONTRACTS, Column
+from rusmonitor.contracts import Column
 from rusmonitor.geography import GEO_LEVELS
 from rusmonitor.settings import ROOT
+from rusmonitor.sources import CONTRACTS, SOURCES, Source, source
 
 CONTRACTS_DOC = ROOT / "docs" / "contracts.md"
 SOURCES_DOC = ROOT / "docs" / "sources.md"
 INDICATOR_MODELS_YAML = ROOT / "dbt_project" / "models" / "marts" / "indicators" / "_indicators.yml"
 INDICATOR_MODELS_DIR = INDICATOR_MODELS_YAML.parent
 PUBLISHED_INDICATORS_MACRO = ROOT / "dbt_project" / "macros" / "published_indicators.sql"
+STAGING_DIR = ROOT / "dbt_project" / "models" / "staging"
 
 
 def _rules(c: Column) -> str:
@@ -44,11 +48,11 @@ def _rules(c: Column) -> str:
 
 
 def render_contracts() -> str:
-    sources = catalog.load_catalog()["sources"]
     lines = [
         "# Source contracts",
         "",
-        "Generated from `src/rusmonitor/contracts/` by `rusmonitor docs`; do not edit by hand.",
+        "Generated from the source declarations (`src/rusmonitor/sources/<id>.py`) by `rusmonitor docs`;",
+        "do not edit by hand.",
         "The loader checks every landing file against its contract before writing anything, and the",
         "GX raw suites are generated from the same contracts.",
         "",
@@ -76,7 +80,7 @@ def render_contracts() -> str:
     ]
     for contract in CONTRACTS.values():
         lines += [
-            f"## `raw.{contract.table}` ({contract.source}: {sources[contract.source]['name']['en']})",
+            f"## `raw.{contract.table}` ({contract.source}: {source(contract.source).name_en})",
             "",
             contract.description,
             "",
@@ -213,11 +217,42 @@ def render_sources() -> str:
         lines += [f"| {ind['name_en']} (`{ind['id']}`) | {ref['en']} |" for ind, ref in citing]
         lines.append("")
     lines += ["## Data", "", "| source | kind | indicators |", "|---|---|---|"]
-    for source_id, source in cat["sources"].items():
-        ids = [f"`{ind['id']}`" for ind in cat["indicators"] if ind.get("source") == source_id]
-        name = source["name"]["en"]
-        lines.append(f"| {name} (`{source_id}`) | {source['kind']} | {', '.join(ids) or '–'} |")
+    for declared in SOURCES:
+        ids = [f"`{ind['id']}`" for ind in cat["indicators"] if ind.get("source") == declared.id]
+        lines.append(f"| {declared.name_en} (`{declared.id}`) | {declared.kind} | {', '.join(ids) or '–'} |")
     return "\n".join(lines) + "\n"
+
+
+def dbt_sources_path(declared: Source) -> Path:
+    return STAGING_DIR / declared.id / "__sources.yml"
+
+
+def render_dbt_sources(declared: Source) -> str:
+    """A source's raw tables as dbt sources: each table's description from its contract, and its
+    key tested unique (and, a single column, not null). The loader enforces the contract per
+    file; the tests say the raw layer as a whole still holds it when dbt builds."""
+    tables = []
+    for contract in declared.contracts:
+        described = f"{contract.description} Grain: {contract.grain}."
+        table: dict = {"name": contract.table, "description": described}
+        if len(contract.key) == 1:
+            table["columns"] = [{"name": contract.key[0], "data_tests": ["not_null", "unique"]}]
+        else:  # the generic test of tests/generic/unique_combination.sql
+            table["data_tests"] = [{"unique_combination": {"arguments": {"columns": list(contract.key)}}}]
+        tables.append(table)
+    doc = {
+        "version": 2,
+        "sources": [
+            {
+                "name": declared.id,
+                "description": f"{declared.name_en}, loaded by rusmonitor.load.",
+                "schema": "raw",
+                "tables": tables,
+            }
+        ],
+    }
+    header = f"# Generated from src/rusmonitor/sources/{declared.id}.py by `rusmonitor docs`; do not edit.\n"
+    return header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
 
 
 def write_docs() -> list[Path]:
@@ -226,4 +261,10 @@ def write_docs() -> list[Path]:
     SOURCES_DOC.write_text(render_sources(), encoding="utf-8")
     INDICATOR_MODELS_YAML.write_text(render_indicator_models_yaml(), encoding="utf-8")
     PUBLISHED_INDICATORS_MACRO.write_text(render_published_indicators_macro(), encoding="utf-8")
-    return [CONTRACTS_DOC, SOURCES_DOC, INDICATOR_MODELS_YAML, PUBLISHED_INDICATORS_MACRO]
+    written = [CONTRACTS_DOC, SOURCES_DOC, INDICATOR_MODELS_YAML, PUBLISHED_INDICATORS_MACRO]
+    for declared in SOURCES:
+        path = dbt_sources_path(declared)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_dbt_sources(declared), encoding="utf-8")
+        written.append(path)
+    return written

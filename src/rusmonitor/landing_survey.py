@@ -15,16 +15,14 @@ from pathlib import Path
 
 import duckdb
 
-from rusmonitor.sources import LOADED_SOURCES
+from rusmonitor.sources import LOADED_SOURCES, source
 
 log = logging.getLogger(__name__)
 MAX_LISTED = 20  # entries named in the warning; the count says how many more
 
 
-def _patterns(source: str) -> list[str]:
-    from rusmonitor.load import CSV_SOURCES, OTHER_PATTERNS
-
-    return [p for p, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
+def _patterns(source_id: str) -> list[str]:
+    return source(source_id).patterns
 
 
 def _expected(name: str) -> bool:

@@ -24,9 +24,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rusmonitor.contracts import CONTRACTS
 from rusmonitor.quality import CRITICAL, SuiteResult
-from rusmonitor.settings import serving_path, warehouse_path
+from rusmonitor.settings import quality_file, warehouse_path
+from rusmonitor.sources import CONTRACTS, SOURCES
 
 log = logging.getLogger(__name__)
 
@@ -221,14 +221,7 @@ def record(
 def person_suites() -> set[str]:
     """The raw suites over person-level data (and their per-period suites): their row counts
     and unexpected counts are counts of persons."""
-    from rusmonitor.catalog import load_catalog
-
-    sources = load_catalog()["sources"]
-    return {f"raw.{c.table}" for c in CONTRACTS.values() if sources[c.source].get("persons")}
-
-
-def quality_file(serving: Path | None = None) -> Path:
-    return (serving or serving_path()).with_name("quality.duckdb")
+    return {f"raw.{c.table}" for s in SOURCES if s.persons for c in s.contracts}
 
 
 def export(warehouse: Path | None = None, serving: Path | None = None) -> Path:

@@ -53,6 +53,11 @@ def serving_path() -> Path:
     return _path("RUSMONITOR_SERVING", data_dir() / "serving" / "warehouse.duckdb")
 
 
+def quality_file(serving: Path | None = None) -> Path:
+    """The published quality results, beside the serving file (quality.duckdb)."""
+    return (serving or serving_path()).with_name("quality.duckdb")
+
+
 def quality_dir() -> Path:
     """GX project (suites, validation results) and its Data Docs site."""
     return _path("RUSMONITOR_QUALITY", data_dir() / "quality")

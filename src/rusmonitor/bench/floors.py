@@ -16,16 +16,18 @@ from rusmonitor.bench.stages import raw_rows
 
 def floor_load(b: Bench) -> dict:
     """Every extract into a table with its contract's types, by DuckDB alone."""
-    from rusmonitor.load import CSV_SOURCES, landing_files, read_landing_file
+    from rusmonitor.load import landing_files, read_landing_file
+    from rusmonitor.sources import SOURCES
 
     shutil.rmtree(b.floor.parent, ignore_errors=True)
     b.floor.parent.mkdir(parents=True)
     rows = 0
     with duckdb.connect(str(b.floor)) as con:
         con.execute("CREATE SCHEMA raw")
-        for source, kinds in CSV_SOURCES.items():
-            for pattern, contract in kinds:
-                files = [str(p) for p in (b.landing / source).glob(f"*/{pattern}")]
+        csv_extracts = [(s.id, e) for s in SOURCES for e in s.extracts if e.reader == "csv"]
+        for source, extract in csv_extracts:
+            for contract in extract.contracts:
+                files = [str(p) for p in (b.landing / source).glob(f"*/{extract.pattern}")]
                 if not files:
                     continue
                 types = ", ".join(f"'{c.name}': '{c.sql_type}'" for c in contract.columns)
@@ -36,7 +38,8 @@ def floor_load(b: Bench) -> dict:
                     [files],
                 )
                 rows += con.execute(f"SELECT count(*) FROM raw.{contract.table}").fetchall()[0][0]
-        for source in ("samdata", "ssb_population"):  # XLSX and JSON-stat: their own readers
+        # XLSX and JSON-stat: their own readers
+        for source in [s.id for s in SOURCES if any(e.reader != "csv" for e in s.extracts)]:
             for path in landing_files(source, b.landing):
                 for incoming in read_landing_file(source, path):
                     table = incoming.contract.table
@@ -55,7 +58,7 @@ def floor_load(b: Bench) -> dict:
 def floor_gx_raw(b: Bench) -> dict:
     """The contract and period suites the loads ran, as one SQL aggregate per raw table."""
     from rusmonitor import quality
-    from rusmonitor.contracts import CONTRACTS
+    from rusmonitor.sources import CONTRACTS
 
     rows, stated, total, seconds = 0, 0, 0, 0.0
     with duckdb.connect(str(b.warehouse), read_only=True) as con:

@@ -2,8 +2,8 @@
 share.
 
 A contract describes one raw table: its columns (name, type, nullability, allowed values,
-pattern, range), key and grain. The declarations themselves are in person_level.py and
-aggregates.py; registry.py collects them.
+pattern, range), key and grain. Each source's module in rusmonitor/sources/ declares the
+contracts of its raw tables.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Contract:
-    source: str  # source id from the catalog's sources:
+    source: str  # the id of the source that delivers it (rusmonitor/sources/<id>.py)
     table: str  # raw table name (schema raw)
     description: str
     grain: str
@@ -68,3 +68,6 @@ class Contract:
 
 # a municipality code, four digits
 MUNICIPALITY = r"\d{4}"
+
+# a time of day, HH:MM (a non-capturing group: GX warns on capturing ones)
+HHMM = r"(?:[01]\d|2[0-3]):[0-5]\d"

@@ -11,18 +11,16 @@ Layout: <out>/<source>/<year>/<file>, one folder per source and period.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from rusmonitor.generate.brukerplan import write_brukerplan
 from rusmonitor.generate.common import (
     ALL_YEARS,
-    DEFAULT_YEARS,
     SOURCE_IDS,
-    SOURCE_YEARS,
     _write_csv,
     geography,
     log,
@@ -30,22 +28,15 @@ from rusmonitor.generate.common import (
     parse_years,
     predecessor_shares,
 )
-from rusmonitor.generate.dodsarsak import write_drug_deaths
-from rusmonitor.generate.is_24_8 import write_is_24_8
-from rusmonitor.generate.kartlegging import write_census
-from rusmonitor.generate.kriminalomsorgen import write_kriminalomsorgen
-from rusmonitor.generate.npr import write_npr
-from rusmonitor.generate.pasopp import write_pasopp
-from rusmonitor.generate.population import population_by_year, population_in_year_codes, write_population
-from rusmonitor.generate.samdata import write_samdata
-from rusmonitor.generate.ungdata import write_ungdata
+from rusmonitor.generate.ssb_population import population_by_year, population_in_year_codes
 from rusmonitor.settings import DEFAULT_SEED
+from rusmonitor.sources import LOADED_SOURCES
+from rusmonitor.sources import source as declared
 
 # what the CLI, the benchmark, the defects and the tests take from here
 __all__ = [
     "ALL_YEARS",
     "DEFAULT_SEED",
-    "DEFAULT_YEARS",
     "SOURCE_IDS",
     "generate",
     "geography",
@@ -58,18 +49,9 @@ __all__ = [
 ]
 
 
-WRITERS = {
-    "npr": write_npr,
-    "samdata": write_samdata,
-    "is_24_8": write_is_24_8,
-    "ssb_population": write_population,
-    "dodsarsak": write_drug_deaths,
-    "brukerplan": write_brukerplan,
-    "kriminalomsorgen": write_kriminalomsorgen,
-    "kartlegging": write_census,
-    "pasopp": write_pasopp,
-    "ungdata": write_ungdata,
-}
+def writer(source_id: str):
+    """A source's sample generator: `write(seed, year, out)` in rusmonitor/generate/<id>.py."""
+    return importlib.import_module(f"{__name__}.{source_id}").write
 
 
 # Late corrections: the publisher resubmits a period as a second file in its folder, which
@@ -94,9 +76,9 @@ def write_correction(seed: int, source: str, original: Path) -> Path:
     return path
 
 
-def source_years(source: str, years: Iterable[int] | None = None) -> list[int]:
+def source_years(source_id: str, years: Iterable[int] | None = None) -> list[int]:
     """The years to write for a source: all it covers, or those of `years` it covers."""
-    covered = SOURCE_YEARS.get(source, DEFAULT_YEARS)
+    covered = declared(source_id).years
     return [y for y in (covered if years is None else years) if y in covered]
 
 
@@ -112,16 +94,17 @@ def generate(
     episodes (about 27 000 patients a year) are already at the register's volume."""
     out = Path(out)
     written = []
-    for source in sources or WRITERS:
+    for source in sources or LOADED_SOURCES:
         started = dt.datetime.now()
         years_here = source_years(source, years)
         if not years_here:
             continue
         for year in years_here:
+            write = writer(source)
             paths = (
-                write_npr(seed, year, out, national=True)
+                write(seed, year, out, national=True)
                 if national and source == "npr"
-                else WRITERS[source](seed, year, out)
+                else write(seed, year, out)
             )
             paths = paths if isinstance(paths, list) else [paths]
             written += paths

@@ -17,7 +17,7 @@ from rusmonitor.generate.common import (
     municipalities_in,
     rng_for,
 )
-from rusmonitor.generate.population import population_in_year_codes
+from rusmonitor.generate.ssb_population import population_in_year_codes
 
 # Users mapped (Prop. 15 S (2015–2016), ch. 2.1, Tabell 2.1): 11 372 in 2013 and 17 256 in 2014,
 # by 201 municipalities at the end of 2014. Overall function level 2013: green 14, yellow 35,
@@ -113,7 +113,7 @@ def brukerplan_users(seed: int, year: int) -> pd.DataFrame:
     )
 
 
-def write_brukerplan(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     path = out / "brukerplan" / str(year) / f"brukerplan_kartlegging_{year}.csv"
     _write_csv(brukerplan_users(seed, year), path)
     return path

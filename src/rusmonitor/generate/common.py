@@ -1,4 +1,4 @@
-"""What every source's generator shares: source ids and years, seeded random streams,
+"""What every source's generator shares: source numbers, seeded random streams,
 the geography of a year, and the CSV writer."""
 
 from __future__ import annotations
@@ -17,38 +17,13 @@ from rusmonitor.settings import (
     MUNICIPALITY_VERSIONS_SEED,
     POPULATION_BASE,
 )
+from rusmonitor.sources import SOURCES
 
 log = logging.getLogger(__name__)
 
 
-DEFAULT_YEARS = range(2010, 2025)
-
-
-SOURCE_IDS = {
-    "npr": 1,
-    "samdata": 2,
-    "is_24_8": 3,
-    "ssb_population": 4,
-    "dodsarsak": 5,
-    "brukerplan": 6,
-    "kriminalomsorgen": 7,
-    "kartlegging": 8,
-    "pasopp": 9,
-    "ungdata": 10,
-}
-
-
-# The years each source covers: a requested year outside them writes nothing for that source.
-# The cause-of-death series starts in 2002 (the plan quotes a mean over 2002-2013); Brukerplan
-# was taken into use from 2012.
-SOURCE_YEARS = {
-    "dodsarsak": range(2002, 2025),
-    "brukerplan": range(2012, 2025),
-    # the client census was taken once, in November 2003 (SINTEF Helse and Rogalandsforskning);
-    # the patient-experience survey of TSB inpatients runs in rounds
-    "kartlegging": (2003,),
-    "pasopp": (2013, 2016, 2019, 2022),
-}
+# each source's stable number seeds its random streams (rusmonitor/sources/<id>.py)
+SOURCE_IDS = {s.id: s.number for s in SOURCES}
 
 
 ALL_YEARS = range(2002, 2025)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from rusmonitor.generate.common import _write_csv, rng_for
-from rusmonitor.generate.population import population_in_year_codes
+from rusmonitor.generate.ssb_population import population_in_year_codes
 
 # Drug-induced deaths (EMCDDA selection B): 234 in 2013, 76 % men, 266 a year on average over
 # 2002-2013 (Prop. 15 S (2015–2016), ch. 2.1). The sums of 2002-2013 here are 3 192 = 12 x 266.
@@ -81,7 +81,7 @@ def drug_deaths(seed: int, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["aar", "fylkesnr", "fylkesnavn", "kjonn", "aldersgruppe", "antall"])
 
 
-def write_drug_deaths(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     path = out / "dodsarsak" / str(year) / f"narkotikautloste_dodsfall_{year}.csv"
     _write_csv(drug_deaths(seed, year), path)
     return path

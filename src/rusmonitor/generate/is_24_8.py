@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rusmonitor.generate.common import _write_csv, apportion, municipalities_in, rng_for
-from rusmonitor.generate.population import population_in_year_codes
+from rusmonitor.generate.ssb_population import population_in_year_codes
 
 # IS-24/8, national FTEs in 2014 (Prop. 15 S (2015–2016), ch. 2.2, Tabell 2.2): rus 702 + 69,
 # felles 9 432, psykisk helse 2 927. Only the rus split by target group is published; the others
@@ -61,7 +61,7 @@ def is_24_8_fte(seed: int, year: int) -> pd.DataFrame:
     )
 
 
-def write_is_24_8(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     path = out / "is_24_8" / str(year) / f"is_24_8_arsverk_{year}.csv"
     df = is_24_8_fte(seed, year)
     df["arsverk"] = df.arsverk.map(lambda v: f"{v:.1f}".replace(".", ","))  # decimal comma

@@ -10,7 +10,7 @@ import pandas as pd
 
 from rusmonitor.generate.common import _exact_labels, _write_csv, rng_for
 from rusmonitor.generate.dodsarsak import counties_in
-from rusmonitor.generate.population import population_in_year_codes
+from rusmonitor.generate.ssb_population import population_in_year_codes
 
 # The 2003 census of clients at specialised institutions (report of SINTEF Helse and
 # Rogalandsforskning): 3 390 clients, 31 % women, 2 067 / 660 / 663 by institution type, 1 770
@@ -76,7 +76,7 @@ def census_clients(seed: int, year: int) -> pd.DataFrame:
     return frame
 
 
-def write_census(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     path = out / "kartlegging" / str(year) / f"kartlegging_institusjoner_{year}.csv"
     _write_csv(census_clients(seed, year), path)
     return path

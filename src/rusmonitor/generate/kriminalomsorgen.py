@@ -63,7 +63,7 @@ def kriminalomsorgen(seed: int, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["aar", "enhet_type", "enhet_kode", "enhet_navn", "tiltak", "antall"])
 
 
-def write_kriminalomsorgen(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     path = out / "kriminalomsorgen" / str(year) / f"kriminalomsorgen_{year}.csv"
     _write_csv(kriminalomsorgen(seed, year), path)
     return path

@@ -310,7 +310,7 @@ def npr_outpatient_contacts(seed: int, year: int, episodes: pd.DataFrame) -> pd.
     return contacts.sort_values(["kontakt_dato", "kontakt_id"], kind="stable").reset_index(drop=True)
 
 
-def write_npr(seed: int, year: int, out: Path, national: bool = False) -> list[Path]:
+def write(seed: int, year: int, out: Path, national: bool = False) -> list[Path]:
     episodes = npr_episodes(seed, year)
     path = out / "npr" / str(year) / f"npr_tsb_episoder_{year}.csv"
     _write_csv(episodes, path)

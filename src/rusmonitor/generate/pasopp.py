@@ -53,7 +53,7 @@ def pasopp_respondents(seed: int, year: int) -> pd.DataFrame:
     )
 
 
-def write_pasopp(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     path = out / "pasopp" / str(year) / f"pasopp_tsb_dogn_{year}.csv"
     _write_csv(pasopp_respondents(seed, year), path)
     return path

@@ -120,7 +120,7 @@ def samdata_tables(seed: int, year: int) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_samdata(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     t = samdata_tables(seed, year)
     wide = (
         t["costs"]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rusmonitor.generate.common import SOURCE_IDS, _crosswalk, _write_csv, municipalities_in, rng_for
-from rusmonitor.generate.population import population_in_year_codes
+from rusmonitor.generate.ssb_population import population_in_year_codes
 
 # The youth survey: municipalities take part in a three-year cycle; pupils answer by school
 # grade. The plan gives no figures, only the direction: drinking and cannabis use among the
@@ -85,7 +85,7 @@ def ungdata(seed: int, year: int) -> pd.DataFrame:
     )
 
 
-def write_ungdata(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     path = out / "ungdata" / str(year) / f"ungdata_{year}.csv"
     _write_csv(ungdata(seed, year), path)
     return path

@@ -13,15 +13,13 @@ The rooms, each importing only those below it:
 from __future__ import annotations
 
 from rusmonitor.load.errors import MAX_LINE, FilesStillBeingWritten, LoadError, RowError
-from rusmonitor.load.files import CSV_SOURCES, OTHER_PATTERNS, landing_files
+from rusmonitor.load.files import landing_files
 from rusmonitor.load.readers import Incoming, jsonstat_frame, read_landing_file
 from rusmonitor.load.transaction import LoadResult, connect, load_catalog, load_source
 
 # what the CLI, the Airflow tasks, the benchmark, the landing survey, ssb and the tests take from here
 __all__ = [
-    "CSV_SOURCES",
     "MAX_LINE",
-    "OTHER_PATTERNS",
     "FilesStillBeingWritten",
     "Incoming",
     "LoadError",

@@ -9,54 +9,27 @@ import fnmatch
 from pathlib import Path
 
 from rusmonitor import delivery
-from rusmonitor.contracts import (
-    BRUKERPLAN_USERS,
-    DODSARSAK_DRUG_DEATHS,
-    IS_24_8_FTE,
-    KARTLEGGING_CLIENTS,
-    KRIMINALOMSORGEN_MEASURES,
-    NPR_DETOX_STAYS,
-    NPR_OUTPATIENT_CONTACTS,
-    NPR_TSB_EPISODES,
-    PASOPP_RESPONDENTS,
-    UNGDATA_RESPONSES,
-    Contract,
-)
 from rusmonitor.load.errors import LoadError
-
-# CSV sources: per kind of file, its name pattern and contract (which says how its numbers
-# are written). A source may deliver several kinds (NPR: TSB episodes and detox stays).
-CSV_SOURCES: dict[str, list[tuple[str, Contract]]] = {
-    "npr": [
-        ("npr_tsb_episoder_*.csv", NPR_TSB_EPISODES),
-        ("npr_avrusning_*.csv", NPR_DETOX_STAYS),
-        ("npr_poliklinikk_*.csv", NPR_OUTPATIENT_CONTACTS),
-    ],
-    "is_24_8": [("*.csv", IS_24_8_FTE)],
-    "dodsarsak": [("*.csv", DODSARSAK_DRUG_DEATHS)],
-    "brukerplan": [("*.csv", BRUKERPLAN_USERS)],
-    "kriminalomsorgen": [("*.csv", KRIMINALOMSORGEN_MEASURES)],
-    "kartlegging": [("*.csv", KARTLEGGING_CLIENTS)],
-    "pasopp": [("*.csv", PASOPP_RESPONDENTS)],
-    "ungdata": [("*.csv", UNGDATA_RESPONSES)],
-}
-OTHER_PATTERNS = {"samdata": "*.xlsx", "ssb_population": "*.json"}
+from rusmonitor.sources import Extract
+from rusmonitor.sources import source as declared
 
 
-def file_kind(source: str, path: Path) -> str:
-    """Which kind of extract a landing file is, from its name (the pattern it matches)."""
-    if source in CSV_SOURCES:
-        for pattern, _ in CSV_SOURCES[source]:
-            if fnmatch.fnmatch(path.name, pattern):
-                return pattern
-        kinds = ", ".join(p for p, _ in CSV_SOURCES[source])
-        raise LoadError(str(path), f"{path}: the name matches no extract of {source!r} ({kinds})")
-    return OTHER_PATTERNS[source]
+def extract_of(source_id: str, path: Path) -> Extract:
+    """Which of its source's extracts a landing file is, from its name (the pattern it matches)."""
+    for extract in declared(source_id).extracts:
+        if fnmatch.fnmatch(path.name, extract.pattern):
+            return extract
+    kinds = ", ".join(declared(source_id).patterns)
+    raise LoadError(str(path), f"{path}: the name matches no extract of {source_id!r} ({kinds})")
+
+
+def file_kind(source_id: str, path: Path) -> str:
+    """Which kind of extract a landing file is: the name pattern it matches."""
+    return extract_of(source_id, path).pattern
 
 
 def _named_as_extracts(source: str, landing: Path) -> list[Path]:
-    kinds = [p for p, _ in CSV_SOURCES[source]] if source in CSV_SOURCES else [OTHER_PATTERNS[source]]
-    found = {f for kind in kinds for f in (landing / source).glob(f"*/{kind}")}
+    found = {f for kind in declared(source).patterns for f in (landing / source).glob(f"*/{kind}")}
     # a dot or tilde name is a writer's temporary file (rsync, editors, copy-then-rename)
     return sorted(f for f in found if not f.name.startswith((".", "~")))
 

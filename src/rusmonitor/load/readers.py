@@ -17,15 +17,11 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from rusmonitor.contracts import (
-    SAMDATA_OPERATING_COSTS,
-    SAMDATA_PRICE_INDEX,
-    SAMDATA_TSB_ACTIVITY,
-    SSB_POPULATION,
-    Contract,
-)
+from rusmonitor.contracts import Contract
 from rusmonitor.load.errors import MAX_REPORTED_ERRORS, LoadError, RowError, shown
-from rusmonitor.load.files import CSV_SOURCES, file_kind
+from rusmonitor.load.files import extract_of
+from rusmonitor.sources.samdata import SAMDATA_OPERATING_COSTS, SAMDATA_PRICE_INDEX, SAMDATA_TSB_ACTIVITY
+from rusmonitor.sources.ssb_population import SSB_POPULATION
 
 # the package logs as one logger, "rusmonitor.load": run_display reads its per-file lines by
 # that name and the tests capture it (a module's __name__ would be rusmonitor.load.<module>)
@@ -370,14 +366,13 @@ def _read_population(path: Path) -> Incoming:
 
 
 def read_landing_file(source: str, path: Path) -> list[Incoming]:
+    """A landing file read as its source declares it: a CSV by its one contract, Samdata's
+    workbook by its sheets, SSB's JSON-stat2 dataset by its dimensions."""
     if path.stat().st_size == 0:
         raise LoadError(str(path), f"{path}: the file is empty")
-    if source in CSV_SOURCES:
-        kind = file_kind(source, path)
-        _, contract = next(k for k in CSV_SOURCES[source] if k[0] == kind)
-        return [_read_csv(path, contract)]
-    if source == "samdata":
+    extract = extract_of(source, path)
+    if extract.reader == "csv":
+        return [_read_csv(path, extract.contracts[0])]
+    if extract.reader == "samdata_workbook":
         return _read_samdata(path)
-    if source == "ssb_population":
-        return [_read_population(path)]
-    raise ValueError(f"unknown source {source!r}")
+    return [_read_population(path)]

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from rusmonitor import catalog, delivery, quality, quality_store, versions
-from rusmonitor.contracts import CONTRACTS, Contract
+from rusmonitor.contracts import Contract
 from rusmonitor.faults import failpoint
 from rusmonitor.load.errors import MAX_LINE, FilesStillBeingWritten, LoadError, RowError, capped
 from rusmonitor.load.files import (
@@ -53,6 +53,7 @@ from rusmonitor.settings import (
     landing_dir,
     warehouse_path,
 )
+from rusmonitor.sources import CONTRACTS
 
 # the package logs as one logger, "rusmonitor.load": run_display reads its per-file lines by
 # that name and the tests capture it (a module's __name__ would be rusmonitor.load.<module>)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from rusmonitor.contracts import CONTRACTS, Contract
+from rusmonitor.contracts import Contract
 from rusmonitor.quality.frames import loaded_years, period_profile_sql, read_frame, with_derived_columns
 from rusmonitor.quality.gx_runtime import validate_frame
 from rusmonitor.quality.results import SuiteResult
@@ -23,6 +23,7 @@ from rusmonitor.quality.suites import (
     severity,
 )
 from rusmonitor.settings import warehouse_path
+from rusmonitor.sources import CONTRACTS
 
 # the package's logger, the name it logged under as one module (cli.py quiets GX, not this)
 log = logging.getLogger("rusmonitor.quality")

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rusmonitor import catalog
-from rusmonitor.contracts import CONTRACTS, Contract
+from rusmonitor.contracts import Contract
 from rusmonitor.geography import GEO_LEVELS, RHF_CODES
 from rusmonitor.quality.dbt_project import mart_contract, target_statuses
 from rusmonitor.quality.results import CRITICAL, WARNING
+from rusmonitor.sources import CONTRACTS
 
 
 def severity(expectation, level: str = CRITICAL):

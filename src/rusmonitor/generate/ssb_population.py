@@ -40,7 +40,7 @@ def population_in_year_codes(seed: int, year: int) -> pd.DataFrame:
     return out.rename(columns={"code": "municipality_code"})
 
 
-def write_population(seed: int, year: int, out: Path) -> Path:
+def write(seed: int, year: int, out: Path) -> Path:
     pop = population_in_year_codes(seed, year)
     geo = municipalities_in(year).set_index("municipality_code")
     regions = sorted(pop.municipality_code.unique())
