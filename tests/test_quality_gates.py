@@ -2,15 +2,17 @@
 the real DAG: the right suite fails with the right expectation, the results are stored, and the
 published report data does not change."""
 
+import json
 import os
 
 import duckdb
 import pytest
 
 from conftest import file_digest, pipeline_paths, run_dag, table_fingerprints
-from rusmonitor import quality_store
+from rusmonitor import load, quality, settings
 from rusmonitor.defects import CAUGHT_BY, inject
 from rusmonitor.orchestrate import load_dags
+from rusmonitor.quality import checks, gx_runtime
 
 
 def _failed(warehouse) -> list[tuple]:
@@ -30,6 +32,54 @@ def _assert_caught(defect: str, warehouse) -> None:
     ), f"{defect}: {suite} {expectation}({column}) did not fail; failures: {failed}"
 
 
+def _verdicts(result) -> list[tuple]:
+    # (not the outcome's suite: validate_marts renames that of the column-set check afterwards)
+    return [
+        (
+            o.expectation,
+            json.dumps(o.kwargs, sort_keys=True, default=str),
+            o.success,
+            o.severity,
+            json.dumps(o.observed, sort_keys=True, default=str),
+            o.unexpected_count,
+        )
+        for o in result.outcomes
+    ]
+
+
+def _assert_gx_own_path_agrees(defect: str, paths: dict, run_checks, monkeypatch) -> None:
+    """The checks of this defect, run again with every validation recorded: each validation
+    replayed with GX's own row-condition filtering (gx_runtime's remembered filters off) has the
+    same outcomes, expectation by expectation (success, observed value, unexpected count), and
+    the defect's expectation is among the failures compared."""
+    plain_validate = gx_runtime.validate_frame
+    recorded = []
+
+    def recording(suite_name, frame, expectations, docs=False):
+        result = plain_validate(suite_name, frame, expectations, docs)
+        recorded.append((suite_name, frame.copy(), expectations, result))
+        return result
+
+    monkeypatch.setattr(checks, "validate_frame", recording)
+    with pipeline_paths(**paths):
+        try:
+            run_checks()
+        except (load.LoadError, quality.QualityGateFailed):
+            pass  # the defect stops the load; its validations are recorded all the same
+        monkeypatch.setitem(gx_runtime.FILTER_CACHE, "on", False)
+        replayed = [plain_validate(name, frame, expectations) for name, frame, expectations, _ in recorded]
+    monkeypatch.setitem(gx_runtime.FILTER_CACHE, "on", True)
+    assert recorded, f"{defect}: no validation ran"
+    for (name, _frame, _expectations, fast), plain in zip(recorded, replayed, strict=True):
+        assert _verdicts(fast) == _verdicts(plain), name
+    _, suite, expectation, column = CAUGHT_BY[defect]
+    failed = [o for _n, _f, _e, r in recorded for o in r.outcomes if not o.success]
+    assert any(
+        o.suite == suite and o.expectation == expectation and (column is None or o.column == column)
+        for o in failed
+    ), (defect, [(o.suite, o.expectation, o.column) for o in failed])
+
+
 def _run_ingest(source: str, paths: dict) -> dict[str, str]:
     dags = load_dags()
     with pipeline_paths(**paths):
@@ -46,7 +96,7 @@ def _run_ingest(source: str, paths: dict) -> dict[str, str]:
         ("tenfold_jump", "is_24_8"),
     ],
 )
-def test_raw_defect_fails_its_checkpoint_and_keeps_the_last_good_data(copied, defect, source):
+def test_raw_defect_fails_its_checkpoint_and_keeps_the_last_good_data(copied, defect, source, monkeypatch):
     raw = table_fingerprints(copied["warehouse"], ("raw",))
     served = file_digest(copied["serving"])
     inject(copied["landing"], [defect])
@@ -58,11 +108,13 @@ def test_raw_defect_fails_its_checkpoint_and_keeps_the_last_good_data(copied, de
     assert table_fingerprints(copied["warehouse"], ("raw",)) == raw  # rolled back
     assert file_digest(copied["serving"]) == served
     # the report's copy of the results says so
-    with duckdb.connect(str(quality_store.quality_file(copied["serving"])), read_only=True) as con:
+    with duckdb.connect(str(settings.quality_file(copied["serving"])), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM quality_runs WHERE NOT success").fetchall()[0][0] >= 1
+    # the same verdicts on GX's own (slower) filtering path: the load again, in this process
+    _assert_gx_own_path_agrees(defect, copied, lambda: load.load_source(source), monkeypatch)
 
 
-def test_stale_source_stops_the_pipeline_before_the_marts(copied):
+def test_stale_source_stops_the_pipeline_before_the_marts(copied, monkeypatch):
     # the newest cause-of-death extract never arrived: not in the landing, not in raw
     inject(copied["landing"], ["stale_file"])
     with duckdb.connect(str(copied["warehouse"])) as con:
@@ -76,6 +128,7 @@ def test_stale_source_stops_the_pipeline_before_the_marts(copied):
     assert tasks["dbt_build"] == "upstream_failed" and tasks["publish"] == "upstream_failed"
     _assert_caught("stale_file", copied["warehouse"])
     assert file_digest(copied["serving"]) == served
+    _assert_gx_own_path_agrees("stale_file", copied, quality.validate_freshness, monkeypatch)
 
 
 def test_missing_region_passes_raw_but_stops_publication_and_the_report_says_so(copied, monkeypatch):
@@ -93,6 +146,7 @@ def test_missing_region_passes_raw_but_stops_publication_and_the_report_says_so(
     assert tasks["validate_marts"] == "failed" and tasks["publish"] == "upstream_failed"
     _assert_caught("missing_region", copied["warehouse"])
     assert file_digest(copied["serving"]) == served
+    _assert_gx_own_path_agrees("missing_region", copied, quality.validate_marts, monkeypatch)
 
     # the report keeps serving the last good data and says the newest run failed quality
     monkeypatch.setenv("RUSMONITOR_SERVING", str(copied["serving"]))
