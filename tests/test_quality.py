@@ -184,3 +184,24 @@ def test_a_suite_another_process_changed_is_stored_again(tmp_path, monkeypatch):
     result = quality.validate_frame("raw.shared", frame, not_null())
     assert [o.expectation for o in result.outcomes] == ["expect_column_values_to_not_be_null"]
     assert not result.success
+
+
+def test_a_frame_changed_in_place_is_filtered_anew_in_the_next_checkpoint(tmp_path, monkeypatch):
+    """The row-condition filters gx_runtime keeps last one checkpoint run: the same frame,
+    changed in place and validated again, gets its new verdict, not the last run's."""
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    from rusmonitor.quality import gx_runtime
+
+    monkeypatch.setenv("RUSMONITOR_QUALITY", str(tmp_path / "quality"))
+    frame = pd.DataFrame({"k": ["a", "a", "b"], "v": [1.0, 2.0, None]})
+
+    def check():  # a suite takes its own expectation objects
+        return [gxe.ExpectColumnValuesToNotBeNull(column="v", row_condition=Column("k") == "a")]
+
+    assert gx_runtime.validate_frame("test.in_place", frame, check()).success
+    frame.loc[0, "v"] = None
+    again = gx_runtime.validate_frame("test.in_place", frame, check())
+    assert not again.success and again.outcomes[0].unexpected_count == 1
+    assert gx_runtime._RUN_FILTERS == {}  # nothing of either batch kept after its run

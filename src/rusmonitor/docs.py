@@ -195,9 +195,9 @@ def render_sources() -> str:
     lines = [
         "# Sources",
         "",
-        "Generated from the indicator catalog (`src/rusmonitor/catalog/indicators.yml`) by",
-        "`rusmonitor docs`; do not edit by hand. The report cites the same documents, by title and",
-        "chapter, in the reader's language.",
+        "Generated from the indicator catalog (`src/rusmonitor/catalog/indicators.yml`) and the",
+        "source modules (`src/rusmonitor/sources/<id>.py`) by `rusmonitor docs`; do not edit by",
+        "hand. The report cites the same documents, by title and chapter, in the reader's language.",
         "",
         "## Documents",
         "",

@@ -21,7 +21,6 @@ from rusmonitor.contracts import Contract
 from rusmonitor.load.errors import MAX_REPORTED_ERRORS, LoadError, RowError, shown
 from rusmonitor.load.files import extract_of
 from rusmonitor.sources.samdata import SAMDATA_OPERATING_COSTS, SAMDATA_PRICE_INDEX, SAMDATA_TSB_ACTIVITY
-from rusmonitor.sources.ssb_population import SSB_POPULATION
 
 # the package logs as one logger, "rusmonitor.load": run_display reads its per-file lines by
 # that name and the tests capture it (a module's __name__ would be rusmonitor.load.<module>)
@@ -331,7 +330,7 @@ def jsonstat_frame(doc: dict) -> pd.DataFrame:
     return frame
 
 
-def _read_population(path: Path) -> Incoming:
+def _read_population(path: Path, contract: Contract) -> Incoming:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         long = jsonstat_frame(doc)
@@ -362,7 +361,7 @@ def _read_population(path: Path) -> Incoming:
         }
     )
     df[ROW] = np.arange(1, len(df) + 1)
-    return Incoming(SSB_POPULATION, df, where="value")
+    return Incoming(contract, df, where="value")
 
 
 def read_landing_file(source: str, path: Path) -> list[Incoming]:
@@ -374,5 +373,11 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
     if extract.reader == "csv":
         return [_read_csv(path, extract.contracts[0])]
     if extract.reader == "samdata_workbook":
+        # Samdata's own layout: its sheets are read into its three tables and no others
+        if {c.table for c in extract.contracts} != {c.table for c, _ in SAMDATA_SHEETS.values()} | {
+            SAMDATA_OPERATING_COSTS.table
+        }:
+            raise ValueError(f"{source}: the samdata_workbook reader fills Samdata's own tables only")
         return _read_samdata(path)
-    return [_read_population(path)]
+    # JSON-stat2 (SSB's layout): region, sex, age and time dimensions into the extract's table
+    return [_read_population(path, extract.contracts[0])]

@@ -41,27 +41,28 @@ def _remember_row_condition_filters(engine_class) -> None:
     """GX's pandas engine filters the batch by an expectation's row condition once per metric
     it computes, and a mart suite has one condition per indicator: 600 `DataFrame.query` calls
     for 120 conditions, half of the mart checkpoint's time. A filter is a pure function of the
-    batch and the condition, so each is computed once per batch and kept with it (GX already
-    hands its metric functions the batch frame itself when there is no condition, so they do
-    not change what they are given). tests/test_quality.py shows every suite reaches the same
-    outcomes with and without this, on every defect class the sample can carry."""
+    batch and the condition, so each is computed once per checkpoint run and dropped when the
+    run ends (validate_frame): a frame changed in place between two runs is filtered anew, and
+    no batch is held after its run. GX already hands its metric functions the batch frame
+    itself when there is no condition, so they do not change what they are given.
+    tests/test_quality_gates.py shows every suite reaches the same outcomes with and without
+    this, on every defect class the sample can carry."""
     plain = engine_class._apply_row_condition_filter
     if getattr(plain, "remembers", False):
         return
 
     def filtered(self, data, row_condition, domain_kwargs):
-        if not FILTER_CACHE["on"]:
+        if not FILTER_CACHE["on"] or _RUN_FILTERS.get("run") is None:
             return plain(self, data, row_condition, domain_kwargs)
-        kept = getattr(self, "_rusmonitor_filters", None)
-        if kept is None or kept[0] is not data:
-            kept = (data, {})  # a new batch: the filters of the last one go
-            self._rusmonitor_filters = kept
+        if _RUN_FILTERS.get("batch") is not data:  # another batch in the same run: start over
+            _RUN_FILTERS.update(batch=data, filters={})
         # the condition as JSON, which tells 2020 from "2020" and True from 1 (its repr does not)
         as_data = row_condition.dict() if hasattr(row_condition, "dict") else row_condition
         key = json.dumps([as_data, domain_kwargs.get("condition_parser")], sort_keys=True, default=repr)
-        if key not in kept[1]:
-            kept[1][key] = plain(self, data, row_condition, domain_kwargs)
-        return kept[1][key]
+        kept = _RUN_FILTERS["filters"]
+        if key not in kept:
+            kept[key] = plain(self, data, row_condition, domain_kwargs)
+        return kept[key]
 
     filtered.remembers = True
     engine_class._apply_row_condition_filter = filtered
@@ -69,6 +70,8 @@ def _remember_row_condition_filters(engine_class) -> None:
 
 # switched off only by the test that compares GX's own path with this one
 FILTER_CACHE = {"on": True}
+# the filters of the checkpoint run under way (validate_frame opens and clears it)
+_RUN_FILTERS: dict[str, Any] = {}
 
 
 class _ParsedOnce:
@@ -170,12 +173,17 @@ def validate_frame(suite_name: str, frame, expectations: list, docs: bool = Fals
 
     started = time.perf_counter()
     context = _gx_context()
+    _RUN_FILTERS.clear()
+    _RUN_FILTERS["run"] = suite_name
     try:
         run = _checkpoint(context, suite_name, expectations, docs).run(batch_parameters={"dataframe": frame})
     except ResourceFreshnessAggregateError:
         # another process stored a different suite under this name since: store ours again
         _STORED.pop((context.root_directory, suite_name), None)
+        _RUN_FILTERS.update(batch=None, filters={})
         run = _checkpoint(context, suite_name, expectations, docs).run(batch_parameters={"dataframe": frame})
+    finally:
+        _RUN_FILTERS.clear()  # nothing of this batch is kept past its run
     outcomes = []
     for result in run.run_results.values():
         for r in result.results:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from rusmonitor.contracts import Contract
 
 # how a landing file is read: CSV by its one contract (the loader's generic reader), Samdata's
-# workbook (one sheet per table), or an SSB JSON-stat2 dataset
+# workbook (its own sheets into its own three tables), or an SSB JSON-stat2 dataset with
+# region, sex, age and time dimensions (into its one table)
 READERS = ("csv", "samdata_workbook", "jsonstat2")
 KINDS = ("register", "samdata", "reference", "survey")
 # the years a source covers unless it says otherwise
@@ -33,8 +34,8 @@ class Extract:
     def __post_init__(self) -> None:
         if self.reader not in READERS:
             raise ValueError(f"extract {self.pattern!r}: reader {self.reader!r} is not one of {READERS}")
-        if self.reader == "csv" and len(self.contracts) != 1:
-            raise ValueError(f"extract {self.pattern!r}: a CSV extract fills exactly one raw table")
+        if self.reader in ("csv", "jsonstat2") and len(self.contracts) != 1:
+            raise ValueError(f"extract {self.pattern!r}: a {self.reader} extract fills exactly one raw table")
 
 
 @dataclass(frozen=True)
