@@ -88,6 +88,16 @@ def test_every_source_has_current_dbt_sources_and_nothing_else_lists_them():
     assert folders == {s.id for s in SOURCES} | {"loads", "catalog"}
 
 
+def test_the_census_contract_has_the_measures_the_catalog_gives_figures_for():
+    # the census module writes its 27 measure columns; the catalog's baselines (which the
+    # sample generator is calibrated to) must name the same measures, in the same order
+    from rusmonitor.sources.kartlegging import CENSUS_MEASURES
+
+    for indicator_id in ("unmet_need_pct_clients", "service_received_pct_clients"):
+        named = [b["breakdown"]["measure"] for b in catalog.indicator(indicator_id)["baselines"]]
+        assert tuple(named) == CENSUS_MEASURES, indicator_id
+
+
 def test_source_docs_are_current_and_cite_every_document():
     from rusmonitor.docs import SOURCES_DOC, render_sources
 

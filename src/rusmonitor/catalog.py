@@ -11,8 +11,7 @@ from typing import Any
 import yaml
 
 from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH
-from rusmonitor.sources import LOADED_SOURCES as SOURCE_IDS
-from rusmonitor.sources import source
+from rusmonitor.sources import LOADED_SOURCES, source
 
 
 def numerator_counts_persons(ind: dict[str, Any]) -> bool:
@@ -136,10 +135,10 @@ def check_statuses(cat: dict[str, Any]) -> None:
 def check_sources(cat: dict[str, Any]) -> None:
     """Every indicator is computed from a declared source (rusmonitor/sources/<id>.py)."""
     for ind in cat["indicators"]:
-        if ind.get("source") not in SOURCE_IDS:
+        if ind.get("source") not in LOADED_SOURCES:
             raise ValueError(
                 f"indicator {ind['id']!r} in the catalog {CATALOG_PATH}: source {ind.get('source')!r} is "
-                f"not declared in rusmonitor/sources/ (the sources are {', '.join(SOURCE_IDS)})"
+                f"not declared in rusmonitor/sources/ (the sources are {', '.join(LOADED_SOURCES)})"
             )
 
 

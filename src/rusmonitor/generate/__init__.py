@@ -99,8 +99,8 @@ def generate(
         years_here = source_years(source, years)
         if not years_here:
             continue
+        write = writer(source)
         for year in years_here:
-            write = writer(source)
             paths = (
                 write(seed, year, out, national=True)
                 if national and source == "npr"

@@ -16,10 +16,11 @@ from rusmonitor.sources import source as declared
 
 def extract_of(source_id: str, path: Path) -> Extract:
     """Which of its source's extracts a landing file is, from its name (the pattern it matches)."""
-    for extract in declared(source_id).extracts:
+    source = declared(source_id)
+    for extract in source.extracts:
         if fnmatch.fnmatch(path.name, extract.pattern):
             return extract
-    kinds = ", ".join(declared(source_id).patterns)
+    kinds = ", ".join(source.patterns)
     raise LoadError(str(path), f"{path}: the name matches no extract of {source_id!r} ({kinds})")
 
 

@@ -200,7 +200,11 @@ def _sheet_rows(path: Path, name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _read_samdata(path: Path) -> list[Incoming]:
+def _read_samdata(path: Path, contracts: tuple[Contract, ...]) -> list[Incoming]:
+    # Samdata's own layout: its sheets fill its own three tables and no others
+    own = {SAMDATA_OPERATING_COSTS.table, *(c.table for c, _ in SAMDATA_SHEETS.values())}
+    if {c.table for c in contracts} != own:
+        raise ValueError(f"{path}: the samdata_workbook reader fills Samdata's tables only, {sorted(own)}")
     try:
         # only the sheets the contract reads: a notes sheet beside them is no business of the load
         with pd.ExcelFile(path) as book:
@@ -373,11 +377,6 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
     if extract.reader == "csv":
         return [_read_csv(path, extract.contracts[0])]
     if extract.reader == "samdata_workbook":
-        # Samdata's own layout: its sheets are read into its three tables and no others
-        if {c.table for c in extract.contracts} != {c.table for c, _ in SAMDATA_SHEETS.values()} | {
-            SAMDATA_OPERATING_COSTS.table
-        }:
-            raise ValueError(f"{source}: the samdata_workbook reader fills Samdata's own tables only")
-        return _read_samdata(path)
+        return _read_samdata(path, extract.contracts)
     # JSON-stat2 (SSB's layout): region, sex, age and time dimensions into the extract's table
     return [_read_population(path, extract.contracts[0])]

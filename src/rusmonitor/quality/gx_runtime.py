@@ -180,7 +180,6 @@ def validate_frame(suite_name: str, frame, expectations: list, docs: bool = Fals
     except ResourceFreshnessAggregateError:
         # another process stored a different suite under this name since: store ours again
         _STORED.pop((context.root_directory, suite_name), None)
-        _RUN_FILTERS.update(batch=None, filters={})
         run = _checkpoint(context, suite_name, expectations, docs).run(batch_parameters={"dataframe": frame})
     finally:
         _RUN_FILTERS.clear()  # nothing of this batch is kept past its run
