@@ -257,3 +257,42 @@ def test_a_moving_average_over_a_hidden_year_is_hidden():
     moving = status[status.breakdown == "adjustment=moving_average_3y"]
     assert moving.is_suppressed.all() and set(moving.suppression_reason) == {"derived"}
     assert status[(status.year == 2011) & (status.geo_code == "m")].suppression_reason.tolist() == ["primary"]
+
+
+def test_the_parts_protected_in_worker_processes_hide_what_one_process_hides(monkeypatch, caplog):
+    """Each year of a count by region is an independent part: shared out among two worker
+    processes they end hidden exactly as when one process protects them in turn."""
+    from rusmonitor.disclosure import parts
+
+    rng = np.random.default_rng(7)
+    regions = ("a", "b", "c", "d")
+    geo = _geography(*[("rhf", r, "national", "NO", None, None, None) for r in regions])
+    specs_rows = [_spec("patients"), _spec("share", kind="share", unit="percent")]
+    rows = []
+    for year in range(2000, 2025):
+        counts = rng.integers(0, 12, len(regions)) * rng.integers(0, 2, len(regions)) + rng.integers(0, 3)
+        rows += [
+            ("patients", year, "rhf", r, "all", "all", "total", int(c), None)
+            for r, c in zip(regions, counts, strict=True)
+        ]
+        rows.append(("patients", year, "national", "NO", "all", "all", "total", int(counts.sum()), None))
+        shown = counts + rng.integers(0, 4, len(regions))
+        rows += [
+            ("share", year, "rhf", r, "all", "all", "total", int(c), int(d))
+            for r, c, d in zip(regions, counts, shown, strict=True)
+        ]
+    frame = _rows(*rows)
+    specs = specs_from_rows(specs_rows)
+
+    monkeypatch.setenv("RUSMONITOR_DISCLOSURE_WORKERS", "1")
+    alone = protect(frame, specs, geo)
+    monkeypatch.setenv("RUSMONITOR_DISCLOSURE_WORKERS", "2")
+    monkeypatch.setattr(parts, "MIN_HIDDEN_FOR_WORKERS", 0)
+    with caplog.at_level("INFO", logger=parts.__name__):
+        shared = protect(frame, specs, geo)
+    assert "on 2 processes" in caplog.text
+    assert alone.stats["programmes"] > 0 and alone.stats["hidden"] > alone.stats["primary"]
+    pd.testing.assert_frame_equal(alone.rows, shared.rows)
+    assert {k: v for k, v in alone.stats.items() if k != "seconds"} == {
+        k: v for k, v in shared.stats.items() if k != "seconds"
+    }

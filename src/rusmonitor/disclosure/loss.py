@@ -23,8 +23,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from rusmonitor.disclosure.parts import independent_parts
 from rusmonitor.disclosure.protection import _cost, extended_system
-from rusmonitor.disclosure.suppress import _parts, protect
+from rusmonitor.disclosure.suppress import protect
 from rusmonitor.disclosure.tauargus import JJTable, write_jj
 
 
@@ -102,7 +103,7 @@ def against_tauargus(
     small = (ext.values >= 0.5) & (ext.values <= ext.limit + 0.5)
     need = np.where(small, np.maximum(ext.limit + 1 - ext.values, ext.protection), 0.0)
     unsafe = small | ext.latent
-    sensitive_parts = [p for p in _parts(ext.matrix) if small[p].any()]
+    sensitive_parts = [p for p in independent_parts(ext.matrix) if small[p].any()]
     parts = [p for p in sensitive_parts if len(p) <= max_cells]
     tmp = Path(tempfile.mkdtemp(prefix="rusmonitor-loss-"))
     jobs = []

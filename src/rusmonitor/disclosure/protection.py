@@ -14,6 +14,7 @@ lets it move by its protection level, and the proof runs again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import highspy
 import numpy as np
@@ -39,6 +40,11 @@ class Extended:
     complement_rows: pd.DataFrame  # (comp, row_id) the share rows of each complement
     complement_members: sparse.csr_matrix  # complement x cells: the cells it is made of
     n_cells: int
+
+    @cached_property
+    def by_column(self) -> sparse.csc_matrix:
+        """The relations by cell: a region's columns are a cheap slice of it."""
+        return self.matrix.tocsc()
 
 
 def extended_system(built: Cells, relations: pd.DataFrame, specs: dict[str, Spec]) -> Extended:
@@ -133,32 +139,27 @@ class _Neighbourhoods:
 
     def around(self, cell: int, depth: int) -> np.ndarray:
         frontier = np.array([cell])
-        seen = {cell}
+        seen = frontier
         for _ in range(depth):
-            rels = np.unique(
-                np.concatenate(
-                    [
-                        self.cell_rels.indices[self.cell_rels.indptr[c] : self.cell_rels.indptr[c + 1]]
-                        for c in frontier
-                    ]
-                )
-            )
+            rels = np.unique(self.cell_rels.indices[_positions(self.cell_rels.indptr, frontier)])
             if not len(rels):
                 break
-            cells = np.unique(
-                np.concatenate(
-                    [
-                        self.rel_cells.indices[self.rel_cells.indptr[r] : self.rel_cells.indptr[r + 1]]
-                        for r in rels
-                    ]
-                )
-            )
-            new = np.array([c for c in cells if c not in seen])
+            cells = np.unique(self.rel_cells.indices[_positions(self.rel_cells.indptr, rels)])
+            new = np.setdiff1d(cells, seen, assume_unique=True)
             if not len(new):
                 break
-            seen.update(new.tolist())
+            seen = np.union1d(seen, new)
             frontier = new
-        return np.array(sorted(seen))
+        return seen
+
+
+def _positions(indptr: np.ndarray, majors: np.ndarray) -> np.ndarray:
+    """Where the entries of these rows (of a CSR matrix; columns of a CSC one) are, in order:
+    a slice without scipy's per-call indexing cost."""
+    starts = indptr[majors]
+    lengths = indptr[majors + 1] - starts
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return offsets + np.arange(int(lengths.sum()))
 
 
 def protection_programme(
@@ -168,19 +169,22 @@ def protection_programme(
     other visible cell unchanged: min sum cost * |y| over visible cells, M y = 0, x + y >= 0,
     y_target >= need; with the feasible point x + y over `region` (None if the region has no
     way)."""
-    m = ext.matrix[:, region]
-    rows = np.flatnonzero(np.diff(m.tocsr().indptr) > 0)
-    m = m.tocsr()[rows]
+    # the region's columns and the relations they appear in, renumbered; the programme's
+    # matrix is [M, -M] by column (y = x+ - x-)
+    by_column = ext.by_column
+    at = _positions(by_column.indptr, region)
+    rows, row_index = np.unique(by_column.indices[at], return_inverse=True)
+    data = by_column.data[at]
+    start = np.concatenate([[0], np.cumsum(np.diff(by_column.indptr)[region])])
     n = len(region)
     values = ext.values[region]
     # a hidden zero must be protected like a small count (a reader cannot tell them apart)
     cost = np.where(hidden[region], 0.0, _cost(np.where(values < 0.5, 2 * ext.limit[region], values)))
-    a = sparse.hstack([m, -m]).tocsc()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     lp = highspy.HighsLp()
     lp.num_col_ = 2 * n
-    lp.num_row_ = a.shape[0]
+    lp.num_row_ = len(rows)
     lp.col_cost_ = np.concatenate([cost, cost])
     lower = np.zeros(2 * n)
     upper = np.concatenate([np.full(n, highspy.kHighsInf), np.maximum(values, 0.0)])
@@ -189,14 +193,14 @@ def protection_programme(
     upper[n + t] = 0.0
     lp.col_lower_ = lower
     lp.col_upper_ = upper
-    lp.row_lower_ = np.zeros(a.shape[0])
-    lp.row_upper_ = np.zeros(a.shape[0])
+    lp.row_lower_ = np.zeros(len(rows))
+    lp.row_upper_ = np.zeros(len(rows))
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr
-    lp.a_matrix_.index_ = a.indices
-    lp.a_matrix_.value_ = a.data
+    lp.a_matrix_.start_ = np.concatenate([start, start[1:] + len(data)])
+    lp.a_matrix_.index_ = np.concatenate([row_index, row_index]).astype(np.int32)
+    lp.a_matrix_.value_ = np.concatenate([data, -data])
     lp.a_matrix_.num_col_ = 2 * n
-    lp.a_matrix_.num_row_ = a.shape[0]
+    lp.a_matrix_.num_row_ = len(rows)
     h.passModel(lp)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:

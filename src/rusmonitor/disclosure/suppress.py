@@ -29,14 +29,8 @@ import pandas as pd
 from scipy import sparse
 
 from rusmonitor.disclosure.cells import Cells, build_cells
-from rusmonitor.disclosure.protection import (
-    Extended,
-    _cost,
-    _Neighbourhoods,
-    _Pool,
-    _protect_component,
-    extended_system,
-)
+from rusmonitor.disclosure.parts import protect_parts
+from rusmonitor.disclosure.protection import Extended, _cost, extended_system
 from rusmonitor.disclosure.relations import check_relations, structural_relations
 from rusmonitor.disclosure.specs import Spec
 
@@ -146,11 +140,7 @@ def protect(rows: pd.DataFrame, specs: dict[str, Spec], geography: pd.DataFrame)
     }
     hidden = quick_pass(ext, hidden)
     stats["after_quick_pass"] = int(hidden[: ext.n_cells].sum())
-    hoods = _Neighbourhoods(ext.matrix)
-    pool = _Pool(ext)
-    for cols in _parts(ext.matrix):
-        if hidden[cols].any():
-            _protect_component(ext, hidden, cols, hoods, stats, pool)
+    protect_parts(ext, hidden, stats)
     stats.update(hidden=int(hidden[: ext.n_cells].sum()), seconds=round(time.monotonic() - started, 1))
     comp_sensitive = (
         ext.complement_rows.assign(sensitive=small[ext.n_cells + ext.complement_rows.comp.to_numpy()])
@@ -168,19 +158,6 @@ def protect(rows: pd.DataFrame, specs: dict[str, Spec], geography: pd.DataFrame)
     )
     log.info("disclosure control: %s", stats)
     return result
-
-
-def _parts(matrix: sparse.csr_matrix) -> list[np.ndarray]:
-    """The independent parts of the system (no relation crosses two), largest first."""
-    from scipy.sparse.csgraph import connected_components
-
-    pattern = matrix.copy()
-    pattern.data = np.ones_like(pattern.data)
-    n, labels = connected_components((pattern.T @ pattern).tocsr(), directed=False)
-    order = np.argsort(labels, kind="stable")
-    bounds = np.searchsorted(labels[order], np.arange(n + 1))
-    parts = [order[bounds[k] : bounds[k + 1]] for k in range(n)]
-    return sorted(parts, key=len, reverse=True)
 
 
 def row_status(
