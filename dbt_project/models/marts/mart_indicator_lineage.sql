@@ -22,30 +22,35 @@ files as (
 
 ),
 
-year_loads as (
+row_loads as (
 
-    -- every load behind an indicator's year, listed once per indicator and year
-    select indicator_id, year, list_sort(list_distinct(flatten(list(load_ids)))) as year_load_ids
+    select indicator_id, year, unnest(load_ids) as load_id
     from value_rows
-    group by indicator_id, year
 
 ),
 
-with_year_loads as (
+year_loads as (
 
-    select value_rows.*, disclosure.is_suppressed, year_loads.year_load_ids
+    -- every load behind an indicator's year, once (a table of rows, not a list per row:
+    -- DuckDB carries a list column through a join far slower than the rows it holds)
+    select distinct indicator_id, year, load_id
+    from row_loads
+    where load_id is not null
+
+),
+
+with_disclosure as (
+
+    select value_rows.*, disclosure.is_suppressed
     from value_rows
     inner join disclosure
         on disclosure.row_id = value_rows.row_id
-    inner join year_loads
-        on
-            year_loads.indicator_id = value_rows.indicator_id
-            and year_loads.year = value_rows.year
 
 ),
 
 traced as (
 
+    -- a shown row: its own loads
     select
         indicator_id,
         year,
@@ -54,8 +59,28 @@ traced as (
         sex,
         age_group,
         breakdown,
-        unnest(case when is_suppressed then year_load_ids else load_ids end) as load_id
-    from with_year_loads
+        unnest(load_ids) as load_id
+    from with_disclosure
+    where is_suppressed is not true
+
+    union all
+
+    -- a hidden row: every load of its indicator and year
+    select
+        with_disclosure.indicator_id,
+        with_disclosure.year,
+        with_disclosure.geo_level,
+        with_disclosure.geo_code,
+        with_disclosure.sex,
+        with_disclosure.age_group,
+        with_disclosure.breakdown,
+        year_loads.load_id
+    from with_disclosure
+    inner join year_loads
+        on
+            year_loads.indicator_id = with_disclosure.indicator_id
+            and year_loads.year = with_disclosure.year
+    where with_disclosure.is_suppressed
 
 )
 
