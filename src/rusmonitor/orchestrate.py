@@ -68,13 +68,14 @@ def migrate_db() -> None:
     )
 
 
-def load_dags() -> dict:
-    """Every DAG defined in the dags/ folder, by dag_id (the files as Airflow parses them)."""
+def load_dags(paths: list[Path] | None = None) -> dict:
+    """Every DAG defined in the dags/ folder (or in these of its files), by dag_id (the files
+    as Airflow parses them)."""
     configure()
     from airflow.sdk import DAG
 
     dags = {}
-    for path in sorted(DAGS_DIR.glob("*.py")):
+    for path in paths if paths is not None else sorted(DAGS_DIR.glob("*.py")):
         spec = importlib.util.spec_from_file_location(f"rusmonitor_dag_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -83,7 +84,12 @@ def load_dags() -> dict:
 
 
 def load_dag(dag_id: str = DAG_ID):
-    return load_dags()[dag_id]
+    """One DAG, parsing only the files that name it (the transform DAG's file runs `dbt ls`
+    through cosmos when parsed: seconds a run of another DAG does not need); all files if
+    none of them names it literally."""
+    naming = [p for p in sorted(DAGS_DIR.glob("*.py")) if f'"{dag_id}"' in p.read_text(encoding="utf-8")]
+    dags = load_dags(naming) if naming else {}
+    return dags[dag_id] if dag_id in dags else load_dags()[dag_id]
 
 
 def run_dag(dag=None):
