@@ -92,6 +92,7 @@ def _run_logged(out, err, path: Path, started: float, dead_holder: dict | None) 
     def elapsed() -> str:
         return f"{time.perf_counter() - started:.0f} s"
 
+    airflow_ready = orchestrate.migrate_db_in_background()
     if _landing_is_empty():
         from rusmonitor.generate import DEFAULT_SEED, generate
 
@@ -106,7 +107,7 @@ def _run_logged(out, err, path: Path, started: float, dead_holder: dict | None) 
     # what a killed run left behind: publish temp files, an Airflow run still `running`
     for leftover in publish.remove_killed_publishes():
         print(f"cleaned up after a killed publish / ryddet etter avbrutt publisering: {leftover}", file=out)
-    orchestrate.migrate_db()
+    airflow_ready()
     if dead_holder:
         for run_id in orchestrate.fail_runs_left_running(dead_holder):
             print(

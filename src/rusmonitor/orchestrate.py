@@ -8,6 +8,8 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from rusmonitor.settings import DAGS_DIR, WAREHOUSE_POOL, airflow_home
@@ -49,23 +51,42 @@ def configure() -> None:
 
 def migrate_db() -> None:
     """Create or upgrade the metadata database and the warehouse pool (both idempotent)."""
+    migrate_db_in_background()()
+
+
+def migrate_db_in_background() -> Callable[[], None]:
+    """Start `airflow db migrate` now (a run generating its sample extracts meanwhile need not
+    wait for it); the function returned waits for it, then sets the warehouse pool."""
     configure()
     log.info("airflow db migrate (AIRFLOW_HOME=%s)", os.environ["AIRFLOW_HOME"])
     airflow = Path(sys.executable).with_name("airflow")
-    migrated = subprocess.run(
-        [str(airflow), "db", "migrate"],
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    stderr = tempfile.TemporaryFile()
+    migrating = subprocess.Popen(
+        [str(airflow), "db", "migrate"], env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=stderr
     )
-    if migrated.returncode != 0:  # say why: a missing driver, an unreachable database
-        raise RuntimeError(f"airflow db migrate failed:\n{migrated.stderr.decode(errors='replace')[-3000:]}")
-    subprocess.run(
-        [str(airflow), "pools", "set", WAREHOUSE_POOL, "1", "one task at a time opens the DuckDB warehouse"],
-        check=True,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-    )
+
+    def finish() -> None:
+        code = migrating.wait()
+        stderr.seek(0)
+        said = stderr.read().decode(errors="replace")
+        stderr.close()
+        if code != 0:  # say why: a missing driver, an unreachable database
+            raise RuntimeError(f"airflow db migrate failed:\n{said[-3000:]}")
+        subprocess.run(
+            [
+                str(airflow),
+                "pools",
+                "set",
+                WAREHOUSE_POOL,
+                "1",
+                "one task at a time opens the DuckDB warehouse",
+            ],
+            check=True,
+            env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
+        )
+
+    return finish
 
 
 def load_dags(paths: list[Path] | None = None) -> dict:
