@@ -296,3 +296,24 @@ def test_the_parts_protected_in_worker_processes_hide_what_one_process_hides(mon
     assert {k: v for k, v in alone.stats.items() if k != "seconds"} == {
         k: v for k, v in shared.stats.items() if k != "seconds"
     }
+
+
+def test_a_worker_that_fails_stops_disclosure_control_with_its_exit_code(monkeypatch):
+    """Nothing is published from a part a worker did not protect: its failure is the error."""
+    import sys
+
+    from rusmonitor.disclosure import parts
+
+    rows = _rows(
+        *[
+            ("patients", year, "rhf", r, "all", "all", "total", c, None)
+            for year in (2020, 2021)
+            for r, c in (("a", 3), ("b", 9))
+        ],
+        *[("patients", year, "national", "NO", "all", "all", "total", 12, None) for year in (2020, 2021)],
+    )
+    monkeypatch.setenv("RUSMONITOR_DISCLOSURE_WORKERS", "2")
+    monkeypatch.setattr(parts, "MIN_HIDDEN_FOR_WORKERS", 0)
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    with pytest.raises(RuntimeError, match="worker 0 ended with exit code 1"):
+        protect(rows, specs_from_rows([_spec("patients")]), REGIONS)

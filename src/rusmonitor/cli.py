@@ -92,22 +92,28 @@ def _run_logged(out, err, path: Path, started: float, dead_holder: dict | None) 
     def elapsed() -> str:
         return f"{time.perf_counter() - started:.0f} s"
 
-    airflow_ready = orchestrate.migrate_db_in_background()
-    if _landing_is_empty():
-        from rusmonitor.generate import DEFAULT_SEED, generate
+    migration = orchestrate.Migration()
+    try:
+        if _landing_is_empty():
+            from rusmonitor.generate import DEFAULT_SEED, generate
 
-        landing = settings.landing_dir()
-        print(
-            f"no landing files under {landing}: generating the sample extracts (seed {DEFAULT_SEED}) / "
-            "ingen leveranser: lager prøveuttrekkene",
-            file=out,
-        )
-        files = generate(None, DEFAULT_SEED, landing)
-        print(f"generated / laget {len(files)} landing files in {elapsed()}", file=out)
-    # what a killed run left behind: publish temp files, an Airflow run still `running`
-    for leftover in publish.remove_killed_publishes():
-        print(f"cleaned up after a killed publish / ryddet etter avbrutt publisering: {leftover}", file=out)
-    airflow_ready()
+            landing = settings.landing_dir()
+            print(
+                f"no landing files under {landing}: generating the sample extracts (seed {DEFAULT_SEED}) / "
+                "ingen leveranser: lager prøveuttrekkene",
+                file=out,
+            )
+            files = generate(None, DEFAULT_SEED, landing)
+            print(f"generated / laget {len(files)} landing files in {elapsed()}", file=out)
+        # what a killed run left behind: publish temp files, an Airflow run still `running`
+        for leftover in publish.remove_killed_publishes():
+            print(
+                f"cleaned up after a killed publish / ryddet etter avbrutt publisering: {leftover}", file=out
+            )
+    except BaseException:
+        migration.cancel()
+        raise
+    migration.finish()
     if dead_holder:
         for run_id in orchestrate.fail_runs_left_running(dead_holder):
             print(

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from rusmonitor.settings import DAGS_DIR, WAREHOUSE_POOL, airflow_home
@@ -51,30 +50,40 @@ def configure() -> None:
 
 def migrate_db() -> None:
     """Create or upgrade the metadata database and the warehouse pool (both idempotent)."""
-    migrate_db_in_background()()
+    Migration().finish()
 
 
-def migrate_db_in_background() -> Callable[[], None]:
-    """Start `airflow db migrate` now (a run generating its sample extracts meanwhile need not
-    wait for it); the function returned waits for it, then sets the warehouse pool."""
-    configure()
-    log.info("airflow db migrate (AIRFLOW_HOME=%s)", os.environ["AIRFLOW_HOME"])
-    airflow = Path(sys.executable).with_name("airflow")
-    stderr = tempfile.TemporaryFile()
-    migrating = subprocess.Popen(
-        [str(airflow), "db", "migrate"], env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=stderr
-    )
+class Migration:
+    """`airflow db migrate`, started at once so that a run generating its sample extracts
+    meanwhile need not wait for it: finish() waits for it and sets the warehouse pool; cancel()
+    stops it (a run that fails before it needs Airflow leaves no migration behind)."""
 
-    def finish() -> None:
-        code = migrating.wait()
-        stderr.seek(0)
-        said = stderr.read().decode(errors="replace")
-        stderr.close()
+    def __init__(self) -> None:
+        configure()
+        log.info("airflow db migrate (AIRFLOW_HOME=%s)", os.environ["AIRFLOW_HOME"])
+        self.airflow = str(Path(sys.executable).with_name("airflow"))
+        self.stderr = tempfile.TemporaryFile()
+        try:
+            self.process = subprocess.Popen(
+                [self.airflow, "db", "migrate"],
+                env=os.environ.copy(),
+                stdout=subprocess.DEVNULL,
+                stderr=self.stderr,
+            )
+        except BaseException:
+            self.stderr.close()
+            raise
+
+    def finish(self) -> None:
+        code = self.process.wait()
+        self.stderr.seek(0)
+        said = self.stderr.read().decode(errors="replace")
+        self.stderr.close()
         if code != 0:  # say why: a missing driver, an unreachable database
             raise RuntimeError(f"airflow db migrate failed:\n{said[-3000:]}")
         subprocess.run(
             [
-                str(airflow),
+                self.airflow,
                 "pools",
                 "set",
                 WAREHOUSE_POOL,
@@ -86,7 +95,11 @@ def migrate_db_in_background() -> Callable[[], None]:
             stdout=subprocess.DEVNULL,
         )
 
-    return finish
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+        self.stderr.close()
 
 
 def load_dags(paths: list[Path] | None = None) -> dict:

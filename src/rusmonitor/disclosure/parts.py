@@ -83,17 +83,25 @@ def _in_workers(ext: Extended, hidden: np.ndarray, parts: list[np.ndarray], stat
         work = Path(tmp)
         (work / "system.pickle").write_bytes(pickle.dumps((ext, hidden, parts), protocol=5))
         started = []
-        for w, share in enumerate(_shares(parts, n)):
-            (work / f"share-{w}.pickle").write_bytes(pickle.dumps(share))
-            err = open(work / f"stderr-{w}.txt", "wb")  # noqa: SIM115 (closed below)
-            cmd = [sys.executable, "-m", "rusmonitor.disclosure.parts", str(work), str(w)]
-            started.append((w, subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err), err))
-        for w, proc, err in started:
-            code = proc.wait()
-            err.close()
-            if code != 0:
-                tail = (work / f"stderr-{w}.txt").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"disclosure control: worker {w} ended with exit code {code}:\n{tail}")
+        try:
+            for w, share in enumerate(_shares(parts, n)):
+                (work / f"share-{w}.pickle").write_bytes(pickle.dumps(share))
+                err = open(work / f"stderr-{w}.txt", "wb")  # noqa: SIM115 (closed below)
+                started.append((w, err, None))
+                cmd = [sys.executable, "-m", "rusmonitor.disclosure.parts", str(work), str(w)]
+                started[-1] = (w, err, subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err))
+            for w, _, proc in started:
+                code = proc.wait()
+                if code != 0:
+                    tail = (work / f"stderr-{w}.txt").read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"disclosure control: worker {w} ended with exit code {code}:\n{tail}")
+        finally:
+            # on any way out (a worker failed, an interrupt): no worker outlives its folder
+            for _, err, proc in started:
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                err.close()
         for w, _, _ in started:
             for i, part_hidden, part_stats in pickle.loads((work / f"result-{w}.pickle").read_bytes()):
                 hidden[parts[i]] = part_hidden
