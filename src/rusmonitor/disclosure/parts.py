@@ -103,23 +103,22 @@ def _in_workers(ext: Extended, hidden: np.ndarray, parts: list[np.ndarray], stat
                     proc.wait()
                 err.close()
         for w, _, _ in started:
-            for i, part_hidden, part_stats in pickle.loads((work / f"result-{w}.pickle").read_bytes()):
-                hidden[parts[i]] = part_hidden
-                for key, value in part_stats.items():
-                    stats[key] = stats.get(key, 0) + value
+            cols, share_hidden, share_stats = pickle.loads((work / f"result-{w}.pickle").read_bytes())
+            hidden[cols] = share_hidden
+            for key, value in share_stats.items():
+                stats[key] = stats.get(key, 0) + value
 
 
 def _work(folder: str, worker: str) -> None:
-    """One worker: protect its share of the parts, write back their hidden cells."""
+    """One worker: protect its share of the parts as one process would, write back their
+    cells' hidden state and the counts."""
     work = Path(folder)
     ext, hidden, parts = pickle.loads((work / "system.pickle").read_bytes())
-    hoods, pool = _Neighbourhoods(ext.matrix), _Pool(ext)
-    out = []
-    for i in pickle.loads((work / f"share-{worker}.pickle").read_bytes()):
-        part_stats: dict = {}
-        _protect_component(ext, hidden, parts[i], hoods, part_stats, pool)
-        out.append((i, hidden[parts[i]].copy(), part_stats))
-    (work / f"result-{worker}.pickle").write_bytes(pickle.dumps(out, protocol=5))
+    share = [parts[i] for i in pickle.loads((work / f"share-{worker}.pickle").read_bytes())]
+    stats: dict = {}
+    _protect(ext, hidden, share, stats)
+    cols = np.concatenate(share) if share else np.zeros(0, np.int64)
+    (work / f"result-{worker}.pickle").write_bytes(pickle.dumps((cols, hidden[cols], stats), protocol=5))
 
 
 if __name__ == "__main__":
