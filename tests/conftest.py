@@ -1,4 +1,5 @@
-"""Shared fixtures: one set of sample extracts and one real Airflow DAG run per test session.
+"""Shared fixtures: one `rusmonitor demo` per test session (the sample extracts it generates and its
+Airflow DAG run from scratch are what most tests read).
 
 Airflow reads its settings when first imported, so AIRFLOW_HOME and the data folder are fixed
 here, before any test imports it; each test then points the pipeline at its own landing folder,
@@ -7,11 +8,16 @@ warehouse and serving file through the RUSMONITOR_* variables, which are read at
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +34,6 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ.setdefault("RUSMONITOR_SETTLE_SECONDS", "1")
 
 from rusmonitor import orchestrate  # noqa: E402  (after the environment above)
-from rusmonitor.generate import DEFAULT_SEED, generate  # noqa: E402
 
 orchestrate.configure()
 
@@ -39,12 +44,51 @@ def session_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def default_landing(session_root: Path) -> Path:
-    """The default sample extracts (the ones README's demo uses), generated once."""
-    landing = session_root / "landing"
-    if not landing.exists():
-        generate(None, DEFAULT_SEED, landing)  # every year each source covers
-    return landing
+def demo(session_root: Path) -> dict:
+    """README's main command, `rusmonitor demo`, once per session in a new data folder (the
+    session root, with this session's Airflow home): it generates the default sample extracts,
+    runs the DAG from scratch, publishes and serves the report, which is stopped once it answers.
+    Its output, port and whether the report answered are kept for the tests of the demo and of
+    the pipeline's output; its landing folder, warehouse and serving file are what every other
+    test reads (`pipeline`)."""
+    log, record = session_root / "demo.log", session_root / "demo.json"
+    if os.environ.get("RUSMONITOR_TEST_REUSE_PIPELINE") and record.exists():
+        # local iteration only: the demo an earlier session under the same RUSMONITOR_TEST_ROOT ran
+        return {**json.loads(record.read_text(encoding="utf-8")), "log": log.read_text(encoding="utf-8")}
+    port = free_port()
+    # a clean environment: none of this test session's settings but the data folder and the
+    # quality folder beside the serving file, where the in-process runs of `run_dag` put theirs
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}
+    env["RUSMONITOR_DATA"] = str(session_root)
+    env["RUSMONITOR_QUALITY"] = str(session_root / "serving" / "warehouse_quality")
+    served = False
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rusmonitor.cli", "demo", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 1800
+            while not served and proc.poll() is None and time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as r:
+                        served = r.read() == b"ok"
+                except OSError:
+                    time.sleep(1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    result = {"port": port, "served": served, "returncode": proc.returncode}
+    record.write_text(json.dumps(result), encoding="utf-8")
+    return {**result, "log": log.read_text(encoding="utf-8")}
+
+
+@pytest.fixture(scope="session")
+def default_landing(demo, session_root: Path) -> Path:
+    """The default sample extracts (every year each source covers), as the demo generated them."""
+    return session_root / "landing"
 
 
 @contextmanager
@@ -73,20 +117,17 @@ def run_dag(landing: Path, warehouse: Path, serving: Path):
 
 
 @pytest.fixture(scope="session")
-def pipeline(session_root: Path, default_landing: Path, airflow_db) -> dict[str, Path]:
-    """The DAG run once over the default extracts; its warehouse and serving file."""
-    paths = {
+def pipeline(session_root: Path, demo: dict, default_landing: Path, airflow_db) -> dict[str, Path]:
+    """The DAG run once from scratch over the default extracts (the demo's); its landing folder,
+    warehouse and serving file."""
+    assert re.search(r"^pipeline run \S+ succeeded", demo["log"], re.MULTILINE), (
+        f"the demo's pipeline run failed:\n{demo['log'][-3000:]}"
+    )
+    return {
         "landing": default_landing,
         "warehouse": session_root / "warehouse" / "rusmonitor.duckdb",
         "serving": session_root / "serving" / "warehouse.duckdb",
     }
-    if os.environ.get("RUSMONITOR_TEST_REUSE_PIPELINE") and paths["serving"].exists():
-        # local iteration on report or mart tests only: the published file an earlier session
-        # under the same RUSMONITOR_TEST_ROOT left (CI never sets this)
-        return paths
-    state, tasks = run_dag(**paths)
-    assert state == "success", f"the pipeline run failed: {tasks}"
-    return paths
 
 
 @pytest.fixture(scope="session")

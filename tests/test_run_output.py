@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -71,18 +70,22 @@ def logged_to(output: str) -> Path:
     return Path(path)
 
 
-def test_the_default_pipeline_prints_under_40_lines_with_progress(default_landing, tmp_path):
-    """The default sample extracts from scratch: one line per finished step with its files,
-    rows and rows/s; Airflow's, cosmos' and dbt's output only in the log file."""
-    data = tmp_path / "data"
-    shutil.copytree(default_landing, data / "landing")
+def test_the_default_pipeline_prints_under_40_lines_with_progress(demo, session_root):
+    """`rusmonitor pipeline` on the default sample extracts from an empty data folder, as the
+    session's `rusmonitor demo` runs it before it serves the report (conftest): one line per
+    finished step with its files, rows and rows/s; Airflow's, cosmos' and dbt's output only in
+    the log file."""
+    output = demo["log"].splitlines()
+    # the demo's output is the pipeline's, then the report's
+    assert output[0].startswith("rusmonitor pipeline: full log in"), output[:3]
+    end = next(i for i, line in enumerate(output) if line.startswith("pipeline run "))
+    lines = output[: end + 1]
+    assert output[end + 1].startswith("rusmonitor report: "), output[end + 1 :][:3]
+    stdout = "\n".join(lines)
 
-    done = run_cli(data)
-
-    lines = done.stdout.splitlines()
-    assert done.returncode == 0, done.stdout[-3000:]
-    assert len(lines) < 40, done.stdout
-    assert "\r" not in done.stdout  # not a terminal: no redrawn line
+    assert len(lines) < 40, stdout
+    assert "\r" not in stdout  # not a terminal: no redrawn line
+    assert "generating the sample extracts" in lines[1], lines[:3]
     steps = {m[3]: m for m in map(PROGRESS_STEP.match, lines) if m}
     assert len(steps) == int(next(iter(steps.values()))[2]) == 15, lines  # every step, once
     loads = [task for task in steps if task.startswith("load_") and task != "load_catalog"]
@@ -93,8 +96,8 @@ def test_the_default_pipeline_prints_under_40_lines_with_progress(default_landin
         ][0]
     assert re.search(r"node (\d+)/\1, [\d.]+ s$", steps["dbt_build"][5]), steps["dbt_build"][0]
     assert re.match(r"pipeline run \S+ succeeded in \d+ s", lines[-1]), lines[-1]
-    log = logged_to(done.stdout)
-    assert log.parent == data / "logs" and log.name.startswith("pipeline-")
+    log = logged_to(stdout)
+    assert log.parent == session_root / "logs" and log.name.startswith("pipeline-")
     text = log.read_text(encoding="utf-8")
     # what used to fill the terminal: cosmos' dbt ls JSON, dbt's model lines, Airflow's task logs
     assert '"resource_type": "model"' in text and "OK created" in text and "[DAG TEST]" in text

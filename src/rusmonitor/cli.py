@@ -62,13 +62,14 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
     # first, before anything slow: a second run refuses at once, naming the one running
     try:
         with pipeline_lock() as me:
-            return _run_pipeline(dead_holder=me["previous"])
+            seed = getattr(args, "seed", settings.DEFAULT_SEED)  # the demo's --seed
+            return _run_pipeline(dead_holder=me["previous"], seed=seed)
     except PipelineLocked as e:
         print(f"pipeline refused: {e}", file=sys.stderr)
         return PIPELINE_LOCKED
 
 
-def _run_pipeline(dead_holder: dict | None = None) -> int:
+def _run_pipeline(dead_holder: dict | None = None, seed: int = settings.DEFAULT_SEED) -> int:
     """The run with Airflow's, cosmos' and dbt's output in a log file and, on the terminal,
     one line per finished step and the causes of a failure (rusmonitor.run_display)."""
     from rusmonitor import run_display
@@ -78,7 +79,7 @@ def _run_pipeline(dead_holder: dict | None = None) -> int:
     print(f"rusmonitor pipeline: full log in / hele loggen i {path}", flush=True)
     with run_display.output_to_log(path) as (out, err):
         try:
-            return _run_logged(out, err, path, started, dead_holder)
+            return _run_logged(out, err, path, started, dead_holder, seed)
         except Exception as e:  # noqa: BLE001  (said on the terminal; the traceback is in the log)
             log.exception("pipeline failed")
             print(f"pipeline failed / kjøringen feilet: {type(e).__name__}: {str(e)[:400]}", file=err)
@@ -86,7 +87,7 @@ def _run_pipeline(dead_holder: dict | None = None) -> int:
             return 1
 
 
-def _run_logged(out, err, path: Path, started: float, dead_holder: dict | None) -> int:
+def _run_logged(out, err, path: Path, started: float, dead_holder: dict | None, seed: int) -> int:
     from rusmonitor import orchestrate, publish, run_display
 
     def elapsed() -> str:
@@ -95,15 +96,15 @@ def _run_logged(out, err, path: Path, started: float, dead_holder: dict | None) 
     migration = orchestrate.Migration()
     try:
         if _landing_is_empty():
-            from rusmonitor.generate import DEFAULT_SEED, generate
+            from rusmonitor.generate import generate
 
             landing = settings.landing_dir()
             print(
-                f"no landing files under {landing}: generating the sample extracts (seed {DEFAULT_SEED}) / "
+                f"no landing files under {landing}: generating the sample extracts (seed {seed}) / "
                 "ingen leveranser: lager prøveuttrekkene",
                 file=out,
             )
-            files = generate(None, DEFAULT_SEED, landing)
+            files = generate(None, seed, landing)
             print(f"generated / laget {len(files)} landing files in {elapsed()}", file=out)
         # what a killed run left behind: publish temp files, an Airflow run still `running`
         for leftover in publish.remove_killed_publishes():
@@ -186,7 +187,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    if args.regenerate or not any(settings.landing_dir().glob("*/*/*")):
+    # an empty landing folder: the pipeline generates the extracts itself, while Airflow's
+    # metadata database is migrated
+    if args.regenerate:
         code = cmd_generate(
             argparse.Namespace(years=None, seed=args.seed, out=None, defects=None, national=False)
         )

@@ -48,9 +48,16 @@ def test_behavior_name() -> str:
     return os.environ.get("RUSMONITOR_COSMOS_TEST_BEHAVIOR", "build")
 
 
+def execution_mode_name() -> str:
+    """local (the default: one task per node, each its own `dbt build --select`) or watcher
+    (cosmos' experimental mode: one `dbt build` of the whole project in a producer task, one
+    sensor per node that waits for its result); `rusmonitor bench --cosmos-compare` sets it."""
+    return os.environ.get("RUSMONITOR_COSMOS_EXECUTION", "local")
+
+
 def describe_modes() -> str:
     return (
-        f"ExecutionMode.LOCAL, InvocationMode.{invocation_mode_name().upper()}, "
+        f"ExecutionMode.{execution_mode_name().upper()}, InvocationMode.{invocation_mode_name().upper()}, "
         f"TestBehavior.{test_behavior_name().upper()}, LoadMode.DBT_LS cached"
     )
 
@@ -69,7 +76,9 @@ def dbt_task_group(group_id: str = "dbt", **kwargs: Any):
             target_name="dev",
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
-        execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL, invocation_mode=invocation),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode(execution_mode_name()), invocation_mode=invocation
+        ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_LS,
             test_behavior=TestBehavior(test_behavior_name()),
