@@ -53,6 +53,22 @@ def test_the_scheduled_transform_runs_every_dbt_unit_test(copied):
     assert declared > 0 and counts == {"pass": declared}, (counts, declared)
 
 
+def test_the_transform_renders_in_the_watcher_mode_the_bench_compares(airflow_db, monkeypatch):
+    """`rusmonitor bench --cosmos-compare` also times cosmos' watcher mode: one producer task
+    builds the project, each model's run and tests are sensors, and a test over two models is
+    not detached (the producer gives it no result of its own to wait for)."""
+    default = load_dags([DAGS_DIR / "transform.py"])["rusmonitor_transform"]
+    monkeypatch.setenv("RUSMONITOR_COSMOS_EXECUTION", "watcher")
+    watcher = load_dags([DAGS_DIR / "transform.py"])["rusmonitor_transform"]
+    kinds = {type(t).__name__ for t in watcher.tasks if t.task_id.startswith("dbt.")}
+    assert "DbtProducerWatcherOperator" in kinds and "DbtRunWatcherOperator" in kinds, kinds
+    assert not {type(t).__name__ for t in default.tasks} & {"DbtProducerWatcherOperator"}
+    detached = {t.task_id for t in default.tasks if t.task_id == "dbt.crosswalk_keeps_fte_totals_test"}
+    assert detached and not detached & set(watcher.task_ids)
+    sensors = [t for t in watcher.tasks if type(t).__name__ == "DbtRunWatcherOperator"]
+    assert all(t.mode == "reschedule" and not t.deferrable for t in sensors)
+
+
 def _asset_events(name: str) -> int:
     from airflow.models.asset import AssetEvent, AssetModel
     from airflow.utils.session import create_session

@@ -11,6 +11,13 @@ Airflow when every task spawns dbt and re-parses the project; `rusmonitor bench`
   half the tasks and half the per-task overhead (scheduling, DAG parse, dbt start-up).
 - LoadMode.DBT_LS: the graph comes from `dbt ls`, which cosmos caches (keyed on the project's
   files), so parsing the DAG file does not run dbt each time.
+
+ExecutionMode.WATCHER (one `dbt build` in a producer task, a sensor per node) is measured beside
+it by `rusmonitor bench --cosmos-compare` but not the default: on the default sample it took
+2.6× a plain `dbt build` against LOCAL's 3.7× (the producer alone 2×, then 184 sensor tasks), it
+cannot run a model's tests inline (TestBehavior.BUILD) or a detached test over two models (its
+sensor would wait for ever), and cosmos still calls its retries experimental — the cluster test
+retries a task whose worker was killed.
 """
 
 from __future__ import annotations
@@ -45,7 +52,9 @@ def invocation_mode_name() -> str:
 def test_behavior_name() -> str:
     """build (the default: one `dbt build` per model, its tests inline) or after_each (a run task
     and a test task per model, twice the tasks); `rusmonitor bench --cosmos-compare` sets it."""
-    return os.environ.get("RUSMONITOR_COSMOS_TEST_BEHAVIOR", "build")
+    # cosmos refuses TestBehavior.BUILD in watcher mode (its producer builds the whole project)
+    default = "after_each" if execution_mode_name() == "watcher" else "build"
+    return os.environ.get("RUSMONITOR_COSMOS_TEST_BEHAVIOR", default)
 
 
 def execution_mode_name() -> str:
@@ -60,6 +69,15 @@ def describe_modes() -> str:
         f"ExecutionMode.{execution_mode_name().upper()}, InvocationMode.{invocation_mode_name().upper()}, "
         f"TestBehavior.{test_behavior_name().upper()}, LoadMode.DBT_LS cached"
     )
+
+
+def _watcher_sensor_args() -> dict[str, Any]:
+    """Watcher mode's sensors defer by default; dag.test() then waits inline on a sensor's
+    trigger before the producer has started (a DbtTaskGroup's producer is not upstream of its
+    sensors), so they poke in reschedule mode, which frees the slot between pokes."""
+    if execution_mode_name() != "watcher":
+        return {}
+    return {"deferrable": False, "mode": "reschedule", "poke_interval": 2}
 
 
 def dbt_task_group(group_id: str = "dbt", **kwargs: Any):
@@ -84,9 +102,11 @@ def dbt_task_group(group_id: str = "dbt", **kwargs: Any):
             test_behavior=TestBehavior(test_behavior_name()),
             invocation_mode=invocation,
             # a test over two models (the crosswalk keeps totals) runs once both are built
-            should_detach_multiple_parents_tests=True,
+            # (watcher mode's producer reports no result for such a detached test: its sensor
+            # would wait for ever)
+            should_detach_multiple_parents_tests=execution_mode_name() != "watcher",
         ),
-        operator_args={"callback": _close_duckdb},
+        operator_args={"callback": _close_duckdb, **_watcher_sensor_args()},
         default_args={
             "on_execute_callback": _point_dbt_at_the_warehouse,
             "on_failure_callback": _close_duckdb,

@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cosmos-compare",
         action="store_true",
-        help="also run the cosmos transform with TestBehavior.AFTER_EACH and with "
-        "InvocationMode.SUBPROCESS, for comparison",
+        help="also run the cosmos transform with TestBehavior.AFTER_EACH, with "
+        "InvocationMode.SUBPROCESS and with ExecutionMode.WATCHER, for comparison",
     )
     parser.add_argument("--skip", default="", help="comma-separated: audit, loss, incremental, dags, cosmos")
     args = parser.parse_args(argv)
@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     if "incremental" not in skip:
         run_step("incremental_prepare", b)
         results["incremental_run"] = run_step("incremental_run", b, warehouse=b.incremental)
+        results["floor_incremental_load"] = run_step("floor_incremental_load", b)
     if "dags" not in skip:
         results["dag_parse"] = run_step("dag_parse", b)
     if "cosmos" not in skip:
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             results["cosmos_transform_subprocess"] = run_step(
                 "cosmos_transform", b, extra_env={"RUSMONITOR_COSMOS_INVOCATION": "subprocess"}
+            )
+            results["cosmos_transform_watcher"] = run_step(
+                "cosmos_transform", b, extra_env={"RUSMONITOR_COSMOS_EXECUTION": "watcher"}
             )
     text = report(results)
     (root / "bench.json").write_text(json.dumps(results, indent=2, default=str))

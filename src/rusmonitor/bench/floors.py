@@ -14,20 +14,22 @@ from rusmonitor.bench.folder import Bench
 from rusmonitor.bench.stages import raw_rows
 
 
-def floor_load(b: Bench) -> dict:
-    """Every extract into a table with its contract's types, by DuckDB alone."""
+def floor_load(b: Bench, period: str = "*") -> dict:
+    """Every extract (or only those of one period folder) into a table with its contract's
+    types, by DuckDB alone."""
     from rusmonitor.load import landing_files, read_landing_file
     from rusmonitor.sources import SOURCES
 
-    shutil.rmtree(b.floor.parent, ignore_errors=True)
-    b.floor.parent.mkdir(parents=True)
+    target = b.floor if period == "*" else b.floor.with_name(f"floor_load_{period}.duckdb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
     rows = 0
-    with duckdb.connect(str(b.floor)) as con:
+    with duckdb.connect(str(target)) as con:
         con.execute("CREATE SCHEMA raw")
         csv_extracts = [(s.id, e) for s in SOURCES for e in s.extracts if e.reader == "csv"]
         for source, extract in csv_extracts:
             for contract in extract.contracts:
-                files = [str(p) for p in (b.landing / source).glob(f"*/{extract.pattern}")]
+                files = [str(p) for p in (b.landing / source).glob(f"{period}/{extract.pattern}")]
                 if not files:
                     continue
                 types = ", ".join(f"'{c.name}': '{c.sql_type}'" for c in contract.columns)
@@ -41,6 +43,8 @@ def floor_load(b: Bench) -> dict:
         # XLSX and JSON-stat: their own readers
         for source in [s.id for s in SOURCES if any(e.reader != "csv" for e in s.extracts)]:
             for path in landing_files(source, b.landing):
+                if period != "*" and path.parent.name != period:
+                    continue
                 for incoming in read_landing_file(source, path):
                     table = incoming.contract.table
                     con.register("incoming", incoming.frame)

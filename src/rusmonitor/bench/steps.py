@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rusmonitor.bench.floors import floor_dbt, floor_gx_marts, floor_gx_raw, floor_load, floor_publish
 from rusmonitor.bench.folder import Bench
-from rusmonitor.bench.incremental import incremental_prepare, incremental_run
+from rusmonitor.bench.incremental import floor_incremental_load, incremental_prepare, incremental_run
 from rusmonitor.bench.orchestration import cosmos_transform, dag_parse
 from rusmonitor.bench.stages import (
     disclosure_audit,
@@ -44,6 +44,7 @@ STEPS = {
     "floor_publish": floor_publish,
     "incremental_prepare": incremental_prepare,
     "incremental_run": incremental_run,
+    "floor_incremental_load": floor_incremental_load,
     "dag_parse": dag_parse,
     "plain_dbt": stage_dbt,
     "cosmos_transform": cosmos_transform,
