@@ -205,3 +205,26 @@ def test_a_frame_changed_in_place_is_filtered_anew_in_the_next_checkpoint(tmp_pa
     again = gx_runtime.validate_frame("test.in_place", frame, check())
     assert not again.success and again.outcomes[0].unexpected_count == 1
     assert gx_runtime._RUN_FILTERS == {}  # nothing of either batch kept after its run
+
+
+def test_an_expectations_configuration_is_built_anew_once_it_changes(tmp_path, monkeypatch):
+    """gx_runtime keeps each expectation's configuration for one checkpoint run: read twice it
+    is the same object, but an attribute set on the expectation (as GX sets its rendered
+    content) is seen at once, and no configuration is kept after the run."""
+    import great_expectations.expectations as gxe
+
+    from rusmonitor.quality import gx_runtime
+
+    monkeypatch.setenv("RUSMONITOR_QUALITY", str(tmp_path / "quality"))
+    frame = pd.DataFrame({"v": [1.0, None]})
+    # a real run first (it installs gx_runtime's changes to GX), which keeps nothing after it
+    assert not gx_runtime.validate_frame(
+        "test.configurations", frame, [gxe.ExpectColumnValuesToNotBeNull(column="v")]
+    ).success
+    assert gx_runtime._RUN_FILTERS == {}
+    expectation = gxe.ExpectColumnValuesToNotBeNull(column="v")
+    monkeypatch.setitem(gx_runtime._RUN_FILTERS, "run", "test.configurations")  # as during a run
+    first = expectation.configuration
+    assert expectation.configuration is first
+    expectation.column = "w"
+    assert expectation.configuration.kwargs["column"] == "w"

@@ -122,7 +122,11 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
     quarantine: list[tuple[Incoming, list[RowError]]] = []
     try:
         for i, inc in enumerate(incoming):  # check everything before writing anything
-            con.register(f"incoming_{i}", inc.frame)
+            # the text frame copied into DuckDB once: every check below scans it, and a scan of
+            # a registered pandas frame converts its strings again each time
+            con.register(f"incoming_{i}_frame", inc.frame)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE incoming_{i} AS SELECT * FROM incoming_{i}_frame")
+            con.unregister(f"incoming_{i}_frame")
             check_period(con, inc, name, f"incoming_{i}", period_year)
             try:
                 errors, _ = contract_violations(con, inc, name, f"incoming_{i}", period_year)
@@ -186,7 +190,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
             )
     finally:
         for i in range(len(incoming)):
-            con.unregister(f"incoming_{i}")
+            con.execute(f"DROP TABLE IF EXISTS incoming_{i}")
     status = "replaced" if prior else "loaded"
     return LoadResult(source, name, status, rows, load_id, time.perf_counter() - started, set_aside)
 
