@@ -101,7 +101,8 @@ def _read_csv(path: Path, contract: Contract) -> Incoming:
     if not records:
         raise LoadError(str(path), f"{path}: the file has a header but no data rows")
     width = len(header)
-    fields = [r[:width] + [""] * (width - len(r)) for r in records]
+    # most records are whole: only a short or long one is copied to the header's width
+    fields = [r if len(r) == width else r[:width] + [""] * (width - len(r)) for r in records]
     df = pd.DataFrame(fields, columns=header, dtype=object).replace({"": None})
     df[ROW] = starts  # where each record starts, a quoted field over several lines counted
     # pandas would pad a short line and fail on a long one; each is this record's fault only
