@@ -52,9 +52,15 @@ def demo(session_root: Path) -> dict:
     the pipeline's output; its landing folder, warehouse and serving file are what every other
     test reads (`pipeline`)."""
     log, record = session_root / "demo.log", session_root / "demo.json"
-    if os.environ.get("RUSMONITOR_TEST_REUSE_PIPELINE") and record.exists():
-        # local iteration only: the demo an earlier session under the same RUSMONITOR_TEST_ROOT ran
-        return {**json.loads(record.read_text(encoding="utf-8")), "log": log.read_text(encoding="utf-8")}
+    if os.environ.get("RUSMONITOR_TEST_REUSE_PIPELINE") and record.exists() and log.exists():
+        # local iteration only: the demo an earlier session under the same RUSMONITOR_TEST_ROOT
+        # ran, if it published and served
+        kept = {**json.loads(record.read_text(encoding="utf-8")), "log": log.read_text(encoding="utf-8")}
+        if kept["served"]:
+            return kept
+    # a root an earlier session left (RUSMONITOR_TEST_ROOT): the demo starts from an empty folder
+    for left in ("landing", "warehouse", "serving", "logs", "dbt"):
+        shutil.rmtree(session_root / left, ignore_errors=True)
     port = free_port()
     # a clean environment: none of this test session's settings but the data folder and the
     # quality folder beside the serving file, where the in-process runs of `run_dag` put theirs
@@ -79,7 +85,11 @@ def demo(session_root: Path) -> dict:
                     time.sleep(1)
         finally:
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     result = {"port": port, "served": served, "returncode": proc.returncode}
     record.write_text(json.dumps(result), encoding="utf-8")
     return {**result, "log": log.read_text(encoding="utf-8")}

@@ -106,6 +106,9 @@ def _run_logged(out, err, path: Path, started: float, dead_holder: dict | None, 
             )
             files = generate(None, seed, landing)
             print(f"generated / laget {len(files)} landing files in {elapsed()}", file=out)
+            # written whole by this process a moment ago: no settle time to wait out before
+            # loading them (delivery.py still checks that each file's end is whole)
+            os.environ["RUSMONITOR_SETTLE_SECONDS"] = "0"
         # what a killed run left behind: publish temp files, an Airflow run still `running`
         for leftover in publish.remove_killed_publishes():
             print(

@@ -22,7 +22,8 @@ def floor_load(b: Bench, period: str = "*") -> dict:
 
     target = b.floor if period == "*" else b.floor.with_name(f"floor_load_{period}.duckdb")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
+    for left in (target, target.with_suffix(".duckdb.wal")):  # a killed bench's too
+        left.unlink(missing_ok=True)
     rows = 0
     with duckdb.connect(str(target)) as con:
         con.execute("CREATE SCHEMA raw")
@@ -152,7 +153,8 @@ def floor_publish(b: Bench) -> dict:
     from rusmonitor.publish import PUBLISHED_TABLES
 
     target = b.root / "floor" / "published.duckdb"
-    target.unlink(missing_ok=True)
+    for left in (target, target.with_suffix(".duckdb.wal")):  # a killed bench's too
+        left.unlink(missing_ok=True)
     rows = 0
     with duckdb.connect(str(target)) as con:
         con.execute(f"ATTACH '{b.warehouse}' AS build (READ_ONLY)")
