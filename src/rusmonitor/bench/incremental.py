@@ -8,7 +8,6 @@ import time
 
 import duckdb
 
-from rusmonitor.bench.floors import floor_load
 from rusmonitor.bench.folder import Bench
 from rusmonitor.bench.stages import load_all
 
@@ -57,10 +56,3 @@ def incremental_run(b: Bench) -> dict:
     publish(b.incremental, b.incremental.parent.parent / "serving" / "warehouse.duckdb", run_id="incremental")
     times["publish"] = time.perf_counter() - t
     return {"rows": loaded["rows"], "files": loaded["files"], "times": times}
-
-
-def floor_incremental_load(b: Bench) -> dict:
-    """The floor of the year's load: only the 2024 extracts into typed tables, by DuckDB alone.
-    The rest of that year's floor is the full rebuild's (dbt, GX marts, publish): every mart is
-    rebuilt whole from all years."""
-    return floor_load(b, period=str(NEW_YEAR))
