@@ -586,3 +586,32 @@ def test_lines_after_a_quoted_field_over_two_lines_are_named_by_their_physical_l
     _rewrite(path, 9, "arsverk", "mange")  # the record that starts on line 9
     load_source("is_24_8", landing, warehouse)
     assert [(r[2], r[3]) for r in _quarantine(warehouse)] == [(9, "arsverk")]
+
+
+def test_csv_lines_are_split_as_a_stringio_with_untranslated_newlines_splits_them():
+    """The CSV reader takes a file's lines from its text one at a time (readers._lines) instead
+    of through io.StringIO, which would hold the text again at four bytes a character: the same
+    lines, so the same records and line numbers, for every ending (\\n, \\r\\n, a lone \\r, none)
+    and for the characters str.splitlines() would also split at."""
+    import io
+    import random
+
+    from rusmonitor.load.readers import _lines
+
+    texts = [
+        "",
+        "a",
+        "a\n",
+        "a\r\nb",
+        "a\rb\r",
+        "a\n\nb\r\n\r\n",
+        "\r",
+        'x;"q\nq";y\r\nz',
+        "a\x0cb\u2028c\x85d\n",
+    ]
+    rng = random.Random(2016)
+    texts += [
+        "".join(rng.choice('ab;"\r\n\x0c\u2028 ') for _ in range(rng.randint(0, 30))) for _ in range(2000)
+    ]
+    for text in texts:
+        assert list(_lines(text)) == list(io.StringIO(text, newline="")), repr(text)
