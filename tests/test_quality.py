@@ -204,7 +204,7 @@ def test_a_frame_changed_in_place_is_filtered_anew_in_the_next_checkpoint(tmp_pa
     frame.loc[0, "v"] = None
     again = gx_runtime.validate_frame("test.in_place", frame, check())
     assert not again.success and again.outcomes[0].unexpected_count == 1
-    assert gx_runtime._RUN_FILTERS == {}  # nothing of either batch kept after its run
+    assert gx_runtime._RUN_CACHE == {}  # nothing of either batch kept after its run
 
 
 def test_an_expectations_configuration_is_built_anew_once_it_changes(tmp_path, monkeypatch):
@@ -221,9 +221,9 @@ def test_an_expectations_configuration_is_built_anew_once_it_changes(tmp_path, m
     assert not gx_runtime.validate_frame(
         "test.configurations", frame, [gxe.ExpectColumnValuesToNotBeNull(column="v")]
     ).success
-    assert gx_runtime._RUN_FILTERS == {}
+    assert gx_runtime._RUN_CACHE == {}
     expectation = gxe.ExpectColumnValuesToNotBeNull(column="v")
-    monkeypatch.setitem(gx_runtime._RUN_FILTERS, "run", "test.configurations")  # as during a run
+    monkeypatch.setitem(gx_runtime._RUN_CACHE, "run", "test.configurations")  # as during a run
     first = expectation.configuration
     assert expectation.configuration is first
     expectation.column = "w"

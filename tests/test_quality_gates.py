@@ -66,9 +66,9 @@ def _assert_gx_own_path_agrees(defect: str, paths: dict, run_checks, monkeypatch
             run_checks()
         except (load.LoadError, quality.QualityGateFailed):
             pass  # the defect stops the load; its validations are recorded all the same
-        monkeypatch.setitem(gx_runtime.FILTER_CACHE, "on", False)
+        monkeypatch.setitem(gx_runtime.RUN_CACHE, "on", False)
         replayed = [plain_validate(name, frame, expectations) for name, frame, expectations, _ in recorded]
-    monkeypatch.setitem(gx_runtime.FILTER_CACHE, "on", True)
+    monkeypatch.setitem(gx_runtime.RUN_CACHE, "on", True)
     assert recorded, f"{defect}: no validation ran"
     for (name, _frame, _expectations, fast), plain in zip(recorded, replayed, strict=True):
         assert _verdicts(fast) == _verdicts(plain), name

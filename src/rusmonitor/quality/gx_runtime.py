@@ -52,14 +52,14 @@ def _remember_row_condition_filters(engine_class) -> None:
         return
 
     def filtered(self, data, row_condition, domain_kwargs):
-        if not FILTER_CACHE["on"] or _RUN_FILTERS.get("run") is None:
+        if not RUN_CACHE["on"] or _RUN_CACHE.get("run") is None:
             return plain(self, data, row_condition, domain_kwargs)
-        if _RUN_FILTERS.get("batch") is not data:  # another batch in the same run: start over
-            _RUN_FILTERS.update(batch=data, filters={})
+        if _RUN_CACHE.get("batch") is not data:  # another batch in the same run: start over
+            _RUN_CACHE.update(batch=data, filters={})
         # the condition as JSON, which tells 2020 from "2020" and True from 1 (its repr does not)
         as_data = row_condition.dict() if hasattr(row_condition, "dict") else row_condition
         key = json.dumps([as_data, domain_kwargs.get("condition_parser")], sort_keys=True, default=repr)
-        kept = _RUN_FILTERS["filters"]
+        kept = _RUN_CACHE["filters"]
         if key not in kept:
             kept[key] = plain(self, data, row_condition, domain_kwargs)
         return kept[key]
@@ -79,9 +79,9 @@ def _remember_configurations(expectation_class) -> None:
         return
 
     def configuration(self):
-        if not FILTER_CACHE["on"] or _RUN_FILTERS.get("run") is None:
+        if not RUN_CACHE["on"] or _RUN_CACHE.get("run") is None:
             return plain.fget(self)
-        kept = _RUN_FILTERS.setdefault("configurations", {})
+        kept = _RUN_CACHE.setdefault("configurations", {})
         hit = kept.get(id(self))
         if hit is None or hit[0] is not self:  # the object itself is kept: its id is not reused
             hit = kept[id(self)] = (self, plain.fget(self))
@@ -90,7 +90,7 @@ def _remember_configurations(expectation_class) -> None:
     plain_setattr = expectation_class.__setattr__
 
     def setattr_and_forget(self, name, value):
-        _RUN_FILTERS.get("configurations", {}).pop(id(self), None)
+        _RUN_CACHE.get("configurations", {}).pop(id(self), None)
         plain_setattr(self, name, value)
 
     configuration.remembers = True
@@ -98,10 +98,12 @@ def _remember_configurations(expectation_class) -> None:
     expectation_class.__setattr__ = setattr_and_forget
 
 
-# switched off only by the test that compares GX's own path with this one
-FILTER_CACHE = {"on": True}
-# the filters of the checkpoint run under way (validate_frame opens and clears it)
-_RUN_FILTERS: dict[str, Any] = {}
+# both run-scoped caches (filters, configurations); switched off only by the test that compares
+# GX's own path with this one
+RUN_CACHE = {"on": True}
+# what the checkpoint run under way has computed: its batch's row-condition filters and its
+# expectations' configurations (validate_frame opens and clears it)
+_RUN_CACHE: dict[str, Any] = {}
 
 
 class _ParsedOnce:
@@ -205,8 +207,8 @@ def validate_frame(suite_name: str, frame, expectations: list, docs: bool = Fals
 
     started = time.perf_counter()
     context = _gx_context()
-    _RUN_FILTERS.clear()
-    _RUN_FILTERS["run"] = suite_name
+    _RUN_CACHE.clear()
+    _RUN_CACHE["run"] = suite_name
     try:
         run = _checkpoint(context, suite_name, expectations, docs).run(batch_parameters={"dataframe": frame})
     except ResourceFreshnessAggregateError:
@@ -214,7 +216,7 @@ def validate_frame(suite_name: str, frame, expectations: list, docs: bool = Fals
         _STORED.pop((context.root_directory, suite_name), None)
         run = _checkpoint(context, suite_name, expectations, docs).run(batch_parameters={"dataframe": frame})
     finally:
-        _RUN_FILTERS.clear()  # nothing of this batch is kept past its run
+        _RUN_CACHE.clear()  # nothing of this batch is kept past its run
     outcomes = []
     for result in run.run_results.values():
         for r in result.results:
