@@ -62,12 +62,8 @@ def demo(session_root: Path) -> dict:
     for left in ("landing", "warehouse", "serving", "logs", "dbt"):
         shutil.rmtree(session_root / left, ignore_errors=True)
     port = free_port()
-    # a clean environment: none of this test session's settings but the data folder and the
-    # quality folder beside the serving file, where the in-process runs of `run_dag` put theirs
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}
-    env["RUSMONITOR_DATA"] = str(session_root)
-    env["RUSMONITOR_QUALITY"] = str(session_root / "serving" / "warehouse_quality")
-    served = False
+    # the quality folder beside the serving file, where the in-process runs of `run_dag` put theirs
+    env = outside_env(session_root, RUSMONITOR_QUALITY=str(session_root / "serving" / "warehouse_quality"))
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "rusmonitor.cli", "demo", "--port", str(port)],
@@ -76,13 +72,7 @@ def demo(session_root: Path) -> dict:
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 1800
-            while not served and proc.poll() is None and time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as r:
-                        served = r.read() == b"ok"
-                except OSError:
-                    time.sleep(1)
+            served = report_answers(f"http://localhost:{port}", proc, seconds=1800)
         finally:
             proc.terminate()
             try:
@@ -187,6 +177,27 @@ def table_fingerprints(db: Path, schemas: tuple[str, ...] | None = None) -> dict
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def outside_env(data: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `rusmonitor` process of its own: none of this test session's
+    Airflow or rusmonitor settings, its own data folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}
+    return {**env, "RUSMONITOR_DATA": str(data), **extra}
+
+
+def report_answers(url: str, proc: subprocess.Popen, seconds: float) -> bool:
+    """Whether the report `proc` serves at `url` answers its health check before the process
+    ends or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return True
+        except OSError:
+            time.sleep(0.5)
+    return False
 
 
 def free_port() -> int:

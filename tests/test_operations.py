@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import table_fingerprints
+from conftest import outside_env, table_fingerprints
 from rusmonitor.generate import generate
 from rusmonitor.load import FilesStillBeingWritten, load_source
 from rusmonitor.publish import PUBLISHED_TABLES
@@ -307,8 +307,7 @@ def test_a_second_pipeline_run_refuses_at_once_naming_the_first(tmp_path, caplog
 
     data = tmp_path / "data"
     generate([2014], 2016, data / "landing", sources=["kriminalomsorgen"])  # no sample to write
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}
-    env["RUSMONITOR_DATA"] = str(data)
+    env = outside_env(data)
     lock = data / "warehouse" / "rusmonitor.duckdb.pipeline.lock"
     command = [sys.executable, "-m", "rusmonitor.cli", "pipeline"]
     first = subprocess.Popen(

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import forbidden_citations, free_port
+from conftest import forbidden_citations, free_port, report_answers
 from rusmonitor import publish, report_export
 from rusmonitor.catalog import default_suppression_limit, published_indicators
 from rusmonitor.settings import ROOT, STREAMLIT_APP
@@ -905,16 +904,9 @@ def served_report(pipeline):
     )
     url = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"report did not start: {proc.stdout.read()}") from None
-                time.sleep(0.5)
+        if not report_answers(url, proc, seconds=90):
+            proc.terminate()
+            raise AssertionError(f"report did not start: {proc.communicate(timeout=30)[0]}")
         yield url
     finally:
         proc.terminate()

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import outside_env
 from rusmonitor.defects import inject
 from rusmonitor.generate import DEFAULT_SEED, generate
 from rusmonitor.publish import PUBLISHED_TABLES, publish, remove_killed_publishes
@@ -29,8 +30,7 @@ PROGRESS_STEP = re.compile(r"^\[\s*(\d+)/(\d+)\] (\w+)\s+(ok|skipped|FAILED)\s+(
 
 def clean_env(data: Path, **extra: str) -> dict[str, str]:
     """No Airflow or rusmonitor settings of this test session: the run's own data folder."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "RUSMONITOR_"))}
-    return {**env, "RUSMONITOR_DATA": str(data), "RUSMONITOR_SETTLE_SECONDS": "1", **extra}
+    return outside_env(data, RUSMONITOR_SETTLE_SECONDS="1", **extra)
 
 
 def run_cli(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
