@@ -117,12 +117,22 @@ LOAD_NPR = (
 )
 
 
-def test_a_load_killed_mid_file_recovers_on_retry(npr_landing, clean_npr_load, tmp_path):
+@pytest.mark.parametrize(
+    "batch_rows, killed_at, committed",
+    [
+        # file by file, killed while the third file's rows are written and checked
+        ("1", "load.before_commit@3", 2),
+        # the four files in one batch, killed before its commit: none of them is kept
+        ("500000", "load.before_commit@1", 0),
+    ],
+)
+def test_a_load_killed_mid_file_recovers_on_retry(
+    npr_landing, clean_npr_load, tmp_path, batch_rows, killed_at, committed
+):
     warehouse = tmp_path / "wh.duckdb"
-    # killed while the third file's rows are written and checked, before its commit
     killed = subprocess.run(
         [sys.executable, "-c", LOAD_NPR, str(npr_landing), str(warehouse)],
-        env={**os.environ, "RUSMONITOR_FAILPOINTS": "load.before_commit@3"},
+        env={**os.environ, "RUSMONITOR_FAILPOINTS": killed_at, "RUSMONITOR_LOAD_BATCH_ROWS": batch_rows},
         capture_output=True,
         text=True,
     )
@@ -134,7 +144,8 @@ def test_a_load_killed_mid_file_recovers_on_retry(npr_landing, clean_npr_load, t
             "SELECT count(DISTINCT _source_file) FROM (SELECT _source_file FROM raw.npr_tsb_episodes "
             "UNION ALL SELECT _source_file FROM raw.npr_detox_stays)"
         ).fetchall()[0][0]
-    assert len(loaded) == 2 and in_raw == 2  # two files committed; the third left no trace
+    # the files committed before the kill are kept; the batch being checked left no trace
+    assert len(loaded) == committed and in_raw == committed
 
     load_source("npr", npr_landing, warehouse)  # the retry
     assert raw_state(warehouse) == clean_npr_load

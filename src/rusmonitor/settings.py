@@ -87,3 +87,11 @@ def settle_seconds() -> float:
 def settle_wait_seconds() -> float:
     """How long a load waits for a file not complete yet before it leaves it for a retry."""
     return float(os.environ.get("RUSMONITOR_SETTLE_WAIT", "30"))
+
+
+def load_batch_rows() -> int:
+    """How many rows of one source's files a load writes before their raw checkpoint runs: the
+    files of a batch are checked by GX together and committed together, so a checkpoint's fixed
+    cost is paid per batch, not per file; GX reads the batch into memory, which this bounds (a
+    file larger than it is a batch of its own). 1 checks every file alone."""
+    return int(os.environ.get("RUSMONITOR_LOAD_BATCH_ROWS", "500000"))

@@ -1,4 +1,5 @@
-"""Writing a landing file into the raw schema of the warehouse, one transaction per file.
+"""Writing landing files into the raw schema of the warehouse, in batches of files checked and
+committed together (_Batch).
 
 Each file is read as text (readers.py), checked against its contract (contracts/,
 violations.py) and only then written, in one transaction, with load metadata on every row
@@ -9,7 +10,9 @@ exactly that period, and only with rows of that period's year. Records that brea
 go to raw._quarantine with file, row (and sheet cell), column, reason and the whole record: one
 record per value, so a bad cell of a wide sheet row sets aside that cell's record and not its
 neighbours. A file wrong as a whole is rejected with an error naming the file, the row and the
-column, and nothing in the warehouse changes. The GX raw checkpoint runs before the commit.
+column, and nothing in the warehouse changes. The GX raw checkpoint runs before the commit, over
+the batch's files together; a batch that fails is loaded again file by file, so that exactly
+the file that fails alone is rolled back.
 
 Only delivered files are read (delivery.py: a done-marker, or settled with a whole end); the
 others are left for a retry: the rest load, then FilesStillBeingWritten (a transient error, so
@@ -21,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +55,7 @@ from rusmonitor.settings import (
     COUNTY_VERSIONS_SEED,
     MUNICIPALITY_VERSIONS_SEED,
     landing_dir,
+    load_batch_rows,
     warehouse_path,
 )
 from rusmonitor.sources import CONTRACTS
@@ -94,7 +99,67 @@ def _ensure_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     )
 
 
-def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: Path) -> LoadResult:
+@dataclass
+class _Checked:
+    """A landing file read and checked against its contract, not written yet."""
+
+    source: str
+    path: Path
+    name: str
+    digest: str
+    load_id: str
+    period: str
+    prior: list[tuple[str, str]]  # (file, content hash) the period held before
+    incoming: list[Incoming]
+    errors: list[list[RowError]]  # per incoming frame: the records it sets aside
+    started: float
+
+    @property
+    def rows(self) -> int:
+        return sum(self.table_rows.values())
+
+    @property
+    def table_rows(self) -> dict[str, int]:
+        """Per raw table, the rows it will write: its records less those set aside."""
+        rows: dict[str, int] = {}
+        for inc, errors in zip(self.incoming, self.errors, strict=True):
+            kept = len(inc.frame) - len({e.record for e in errors})
+            rows[inc.contract.table] = rows.get(inc.contract.table, 0) + kept
+        return rows
+
+    @property
+    def replaced(self) -> list[str]:
+        return sorted({p[0] for p in self.prior} | {self.name})
+
+    def drop_views(self, con: duckdb.DuckDBPyConnection) -> None:
+        for i in range(len(self.incoming)):
+            con.execute(f"DROP TABLE IF EXISTS incoming_{i}")
+
+
+@dataclass
+class _Written:
+    """A file's rows written inside the open transaction of its batch, not committed yet."""
+
+    checked: _Checked
+    rows: dict[str, int]  # per raw table: rows written
+    contracts: dict[str, Contract]
+    set_aside: list[RowError]
+    seconds: float
+
+    def result(self, seconds: float) -> LoadResult:
+        c = self.checked
+        status = "replaced" if c.prior else "loaded"
+        rows = sum(self.rows.values())
+        return LoadResult(c.source, c.name, status, rows, c.load_id, seconds, self.set_aside)
+
+
+def check_file(
+    con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: Path
+) -> LoadResult | _Checked:
+    """Read a landing file and check it against its contract: the file as it will be written
+    (its frames copied into DuckDB as incoming_<i>, the records it sets aside), or the result of
+    a file already loaded with this content. A file wrong as a whole raises LoadError, and
+    nothing is written."""
     started = time.perf_counter()
     name = relative_name(path, landing)
     period_year = period_folder_year(source, name)
@@ -114,12 +179,11 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
     ).fetchall()
     if prior == [(name, digest)]:
         return LoadResult(source, name, "unchanged", 0, load_id)
-    replaced = sorted({p[0] for p in prior} | {name})
 
     incoming = read_landing_file(source, path)
     if delivery.fingerprint(path) != seen:  # written to while it was read: not what was hashed
         raise FilesStillBeingWritten([name], {name: "it changed while it was being read"})
-    quarantine: list[tuple[Incoming, list[RowError]]] = []
+    checked = _Checked(source, path, name, digest, load_id, period, prior, incoming, [], started)
     try:
         for i, inc in enumerate(incoming):  # check everything before writing anything
             # the text frame copied into DuckDB once: every check below scans it, and a scan of
@@ -144,60 +208,172 @@ def load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, landing: 
                     rejected.errors,
                     rejected.total,
                 ) from rejected
-            quarantine.append((inc, errors))
-        rows = 0
-        con.execute("BEGIN TRANSACTION")
+            checked.errors.append(errors)
+    except BaseException:
+        checked.drop_views(con)
+        raise
+    return checked
+
+
+def write_file(con: duckdb.DuckDBPyConnection, checked: _Checked) -> _Written:
+    """Write a checked file's rows, its set-aside records and its load record, inside the open
+    transaction of its batch; its frames are let go once written."""
+    c = checked
+    rows = {}
+    try:
+        con.execute("DELETE FROM raw._quarantine WHERE list_contains(?, source_file)", [c.replaced])
+        for i, (inc, errors) in enumerate(zip(c.incoming, c.errors, strict=True)):
+            table = inc.contract.table
+            written = _write_rows(con, inc, f"incoming_{i}", errors, c.load_id, c.name, c.digest, c.replaced)
+            rows[table] = rows.get(table, 0) + written
+    finally:
+        # what was read is written: let it go before GX reads the written rows back (a national
+        # NPR file's text frame and its copy are a third of its load's peak memory)
+        c.drop_views(con)
+        for inc in c.incoming:
+            inc.frame = inc.frame.iloc[:0].copy()  # a copy: a slice would keep the whole frame
+    seconds = time.perf_counter() - c.started
+    set_aside = [e for errors in c.errors for e in errors]
+    con.execute("DELETE FROM raw._loads WHERE list_contains(?, source_file)", [c.replaced])
+    con.execute(
+        "INSERT INTO raw._loads (load_id, source, source_file, content_hash, tables, "
+        "row_count, loaded_at, seconds, quarantined_rows, period) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            c.load_id,
+            c.source,
+            c.name,
+            c.digest,
+            ",".join(i.contract.table for i in c.incoming),
+            sum(rows.values()),
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            seconds,
+            sum(len({e.record for e in errors}) for errors in c.errors),
+            c.period,
+        ],
+    )
+    contracts = {inc.contract.table: inc.contract for inc in c.incoming}
+    return _Written(c, rows, contracts, set_aside, seconds)
+
+
+class _Batch:
+    """Files of one source written in one transaction and checked by one raw checkpoint per
+    table before it commits: GX's fixed cost per checkpoint is paid per batch, not per file.
+
+    A batch passes its checkpoint exactly when each of its files would have passed alone, in
+    order, because a batch is kept to files whose checks only see more when checked together:
+    - the contract suite checks rows one by one and keys for uniqueness: the batch's rows (with
+      older rows sharing a key) hold every row each file alone would be checked with, so a
+      batch with none broken has no file with one broken. A file that replaces a period, or
+      repeats a file of the batch, starts a new batch: its deletions would otherwise hide from
+      the files before it rows they were checked against.
+    - the row count (at least one row) is the exception: a file that writes no row to a table
+      is checked alone;
+    - the profile suite compares each file with the files the table held when it was written
+      (quality.period_profile_sql's steps).
+    A batch that fails is rolled back and its files loaded again one by one, so the file that
+    fails, its GX record and what stays committed are those of file-by-file loading."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        landing: Path,
+        budget: int,
+        finished: Callable[[list[LoadResult]], None],
+    ) -> None:
+        self.con, self.landing, self.budget, self.finished = con, landing, budget, finished
+        self.pending: list[_Written] = []
+
+    def add(self, checked: _Checked) -> None:
+        """Write a checked file into the batch (committing the batch before it first, if the
+        file starts a new one)."""
+        if self.pending and self._starts_a_new_batch(checked):
+            self.flush()
+        if not self.pending:
+            self.con.execute("BEGIN TRANSACTION")
         try:
-            con.execute("DELETE FROM raw._quarantine WHERE list_contains(?, source_file)", [replaced])
-            for i, (inc, errors) in enumerate(quarantine):
-                rows += _write_rows(con, inc, f"incoming_{i}", errors, load_id, name, digest, replaced)
-            # what was read is written: let it go before GX reads the written rows back (a
-            # national NPR file's text frame and its copy are a third of its load's peak memory)
-            for i, inc in enumerate(incoming):
-                con.execute(f"DROP TABLE IF EXISTS incoming_{i}")
-                inc.frame = inc.frame.iloc[:0].copy()  # a copy: a slice would keep the whole frame
-            seconds = time.perf_counter() - started
-            set_aside = [e for _, errors in quarantine for e in errors]
-            con.execute("DELETE FROM raw._loads WHERE list_contains(?, source_file)", [replaced])
-            con.execute(
-                "INSERT INTO raw._loads (load_id, source, source_file, content_hash, tables, "
-                "row_count, loaded_at, seconds, quarantined_rows, period) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    load_id,
-                    source,
-                    name,
-                    digest,
-                    ",".join(i.contract.table for i in incoming),
-                    rows,
-                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                    seconds,
-                    sum(len({e.record for e in errors}) for _, errors in quarantine),
-                    period,
-                ],
-            )
-            # the raw checkpoint: GX suites over what this load wrote, before it is committed
-            checked = {inc.contract.table: inc.contract for inc in incoming}
-            results = [r for c in checked.values() for r in quality.check_load(con, c, load_id)]
-        except Exception:
-            con.execute("ROLLBACK")
+            self.pending.append(write_file(self.con, checked))
+        except BaseException:
+            self.rollback()
+            raise
+        if self._alone(self.pending[-1].rows) or self._rows() >= self.budget:
+            self.flush()
+
+    def _starts_a_new_batch(self, checked: _Checked) -> bool:
+        repeated = checked.load_id in {w.checked.load_id for w in self.pending}
+        too_many = self._rows() + checked.rows > self.budget
+        return bool(checked.prior) or repeated or too_many or self._alone(checked.table_rows)
+
+    def _rows(self) -> int:
+        return sum(n for w in self.pending for n in w.rows.values())
+
+    @staticmethod
+    def _alone(rows: dict[str, int]) -> bool:
+        return any(n == 0 for n in rows.values())
+
+    def rollback(self) -> None:
+        self.con.execute("ROLLBACK")
+        self.pending = []
+
+    def flush(self) -> None:
+        """Check the batch and commit it, and hand its files' results on; a batch that fails is
+        loaded again file by file, and the first file that fails raises QualityGateFailed (those
+        before it stay loaded)."""
+        if not self.pending:
+            return
+        batch, started = self.pending, time.perf_counter()
+        names = [w.checked.name for w in batch]
+        try:
+            tables: dict[str, Contract] = {}
+            for w in batch:
+                tables |= w.contracts
+            results = [
+                r
+                for table, contract in tables.items()
+                for r in quality.check_load(
+                    self.con, contract, [w.checked.load_id for w in batch if table in w.rows]
+                )
+            ]
+        except BaseException:
+            self.rollback()
             raise
         passed = all(r.success for r in results)
+        if not passed and len(batch) > 1:
+            self.rollback()
+            log.info(
+                "[%s] %d files failed their raw checkpoint together: checking them one by one",
+                batch[0].checked.source,
+                len(batch),
+            )
+            self._one_by_one(batch)
+            return
         failpoint("load.before_commit")  # the fault tests kill the process here
         # a critical expectation failed: roll back, the period keeps its last good data
-        con.execute("COMMIT" if passed else "ROLLBACK")
-        quality_store.record(results, "raw", context=name, con=con)
+        self.con.execute("COMMIT" if passed else "ROLLBACK")
+        self.pending = []
+        quality_store.record(results, "raw", context=", ".join(names), con=self.con)
         if not passed:
+            set_aside = batch[0].set_aside
             # what was set aside is often why (a one-row sheet quarantined leaves it empty)
             why = f" after setting aside {set_aside[0]}" if set_aside else ""
             raise quality.QualityGateFailed(
-                results, what=capped(f"{name} was not loaded (raw unchanged){why}: ")
+                results, what=capped(f"{names[0]} was not loaded (raw unchanged){why}: ")
             )
-    finally:
-        for i in range(len(incoming)):
-            con.execute(f"DROP TABLE IF EXISTS incoming_{i}")
-    status = "replaced" if prior else "loaded"
-    return LoadResult(source, name, status, rows, load_id, time.perf_counter() - started, set_aside)
+        gate = time.perf_counter() - started
+        # each file's own time, and its share of the checkpoint's
+        self.finished([w.result(w.seconds + gate / len(batch)) for w in batch])
+
+    def _one_by_one(self, batch: list[_Written]) -> None:
+        budget, self.budget = self.budget, 1
+        try:
+            for w in batch:
+                checked = check_file(self.con, w.checked.source, w.checked.path, self.landing)
+                if isinstance(checked, LoadResult):
+                    self.finished([checked])
+                else:
+                    self.add(checked)
+        finally:
+            self.budget = budget
 
 
 def _write_rows(
@@ -293,8 +469,8 @@ def _not_files_error(source: str, landing: Path, broken: dict[str, str]) -> Load
 
 
 def load_source(source: str, landing: Path | None = None, warehouse: Path | None = None) -> list[LoadResult]:
-    """Load every landing file of one source. Stops at the first bad file (those before it stay
-    loaded: each file is its own transaction)."""
+    """Load every landing file of one source, in batches of files checked and committed together
+    (_Batch). Stops at the first bad file (those before it stay loaded)."""
     landing = landing or landing_dir()
     files = landing_files(source, landing)
     broken = not_files(source, landing)  # a data error, not a transient one: said after the rest
@@ -324,39 +500,70 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
     unsettled = {relative_name(p, landing): why for p, why in pending.items()}
     for name, why in unsettled.items():
         log.warning("[%s] %s is not complete yet (%s): not loaded, left for the next try", source, name, why)
-    results = []
+    results: list[LoadResult] = []
+    position = {relative_name(p, landing): i for i, p in enumerate(files, start=1)}
+    finished: dict[int, LoadResult | None] = {}  # by position; None: left for a retry
+    logged = [0]  # the positions up to this one are logged
+
+    def done(new: list[LoadResult]) -> None:
+        """Log and keep finished files in their order (a batch's files finish at its commit)."""
+        finished.update((position[r.file], r) for r in new)
+        while logged[0] + 1 in finished:
+            logged[0] += 1
+            result = finished[logged[0]]
+            if result is not None:
+                _log_result(source, logged[0], len(files), result)
+                results.append(result)
+
     with connect(warehouse) as con:
-        for i, path in enumerate(files, start=1):
-            try:
-                result = load_file(con, source, path, landing)
-            except FilesStillBeingWritten as changed:  # written to while it was read
-                log.warning("[%s] %s", source, changed)
-                unsettled |= changed.reasons
-                continue
-            if result.quarantined:
-                log.warning(
-                    "[%s] %s: %d record(s) set aside in raw._quarantine, e.g. %s",
-                    source,
-                    result.file,
-                    len({e.record for e in result.quarantined}),
-                    "; ".join(str(e) for e in result.quarantined[:3]),
-                )
-            log.info(
-                "[%s %d/%d] %s: %s, %d rows, %.1f s",
-                source,
-                i,
-                len(files),
-                result.file,
-                result.status,
-                result.rows,
-                result.seconds,
-            )
-            results.append(result)
+        batch = _Batch(con, landing, load_batch_rows(), finished=done)
+        try:
+            for path in files:
+                try:
+                    checked = check_file(con, source, path, landing)
+                except FilesStillBeingWritten as changed:  # written to while it was read
+                    log.warning("[%s] %s", source, changed)
+                    unsettled |= changed.reasons
+                    finished[position[relative_name(path, landing)]] = None
+                    done([])
+                    continue
+                except LoadError:
+                    batch.flush()  # the files before it are checked and stay loaded
+                    raise
+                if isinstance(checked, LoadResult):
+                    done([checked])
+                else:
+                    batch.add(checked)
+            batch.flush()
+        finally:
+            if batch.pending:  # stopped by an error: nothing of an unchecked batch is kept
+                batch.rollback()
     if broken:  # everything else is loaded and committed
         raise _not_files_error(source, landing, broken)
     if unsettled:  # everything else is loaded and committed; a retry picks these up
         raise FilesStillBeingWritten(sorted(unsettled), unsettled)
     return results
+
+
+def _log_result(source: str, n: int, total: int, result: LoadResult) -> None:
+    if result.quarantined:
+        log.warning(
+            "[%s] %s: %d record(s) set aside in raw._quarantine, e.g. %s",
+            source,
+            result.file,
+            len({e.record for e in result.quarantined}),
+            "; ".join(str(e) for e in result.quarantined[:3]),
+        )
+    log.info(
+        "[%s %d/%d] %s: %s, %d rows, %.1f s",
+        source,
+        n,
+        total,
+        result.file,
+        result.status,
+        result.rows,
+        result.seconds,
+    )
 
 
 def load_catalog(warehouse: Path | None = None) -> int:

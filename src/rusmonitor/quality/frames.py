@@ -19,14 +19,25 @@ def period_year_sql(period: str) -> str:
     return f"try_cast(split_part(split_part({period}, '/', 2), ':', 1) AS INTEGER)"
 
 
-def period_profile_sql(contract: Contract, load_id: str | None = None) -> str:
+def period_profile_sql(contract: Contract, steps: dict[str, int] | None = None) -> str:
     """One row per loaded file of the table: its period's year, rows, each measure's total and
-    their ratios to the median over the table's other files."""
+    their ratios to the median over the table's files. A file of a load batch (steps: load id ->
+    its place in the batch) is compared with the files the table held when it was written, as
+    if it had been checked alone: those outside the batch and the batch's files up to its own."""
     measures = "".join(f", sum(t.{m}) AS sum_{m}" for m in contract.measures)
-    ratios = "".join(
-        f", sum_{m} / nullif(median(sum_{m}) OVER (), 0) AS ratio_{m}" for m in contract.measures
-    )
-    this = "" if load_id is None else f"WHERE load_id = '{load_id}'"
+    steps = steps or {}
+    # a VALUES list with a typed empty row, so that a batch of none is valid SQL too
+    listed = ", ".join(f"('{load_id}', {step})" for load_id, step in steps.items())
+    values = f"VALUES (NULL::VARCHAR, NULL::INTEGER){', ' + listed if listed else ''}"
+
+    def ratio(column: str) -> str:
+        return (
+            f"CASE WHEN step IS NULL THEN {column} / nullif(median({column}) OVER (), 0) "
+            f"ELSE {column} / nullif((SELECT median(q.{column}) FROM stepped AS q "
+            f"WHERE coalesce(q.step, 0) <= stepped.step), 0) END"
+        )
+
+    ratios = "".join(f", {ratio(f'sum_{m}')} AS ratio_{m}" for m in contract.measures)
     return f"""
         WITH per_file AS (
             SELECT t._source_file AS source_file, any_value(t._load_id) AS load_id,
@@ -37,12 +48,10 @@ def period_profile_sql(contract: Contract, load_id: str | None = None) -> str:
             LEFT JOIN raw._loads AS l ON l.source_file = t._source_file
             GROUP BY t._source_file
         ),
-        compared AS (
-            SELECT *, count(*) OVER () AS files,
-                row_count / nullif(median(row_count) OVER (), 0) AS ratio_rows{ratios}
-            FROM per_file
-        )
-        SELECT * FROM compared {this}
+        steps AS (SELECT * FROM ({values}) AS v(load_id, step) WHERE load_id IS NOT NULL),
+        stepped AS (SELECT per_file.*, steps.step FROM per_file LEFT JOIN steps USING (load_id))
+        SELECT * EXCLUDE (step), count(*) OVER () AS files, {ratio("row_count")} AS ratio_rows{ratios}
+        FROM stepped
     """
 
 
