@@ -2,7 +2,8 @@
 per file): on every defect class of `generate --defects`, and on files that only fail when
 checked alone, a batched load ends as a file-by-file load does. Same files committed (raw tables
 equal), same stored failures (suite, expectation, column), same error, and the defect's own
-expectation among the failures; on data that passes, with fewer checkpoints."""
+expectation among the failures, and the same failures reported (those since the last run that
+passed, as the report reads them); on data that passes, with fewer checkpoints."""
 
 from __future__ import annotations
 
@@ -57,7 +58,15 @@ def _load(source: str, landing: Path, warehouse: Path, budget: int, monkeypatch)
             "WHERE NOT success ORDER BY ALL"
         ).fetchall()
         runs = con.execute("SELECT count(*) FROM quality.quality_runs").fetchall()[0][0]
-    return {"ended": ended, "raw": raw, "failed": failed, "runs": runs}
+        # what the report says (report_data.quality_status): the failures since the last run
+        # that passed
+        since = con.execute(
+            "SELECT DISTINCT r.suite, r.expectation, r.column_name FROM quality.quality_results r "
+            "JOIN quality.quality_runs u USING (run_id) WHERE NOT u.success AND u.validated_at > "
+            "(SELECT coalesce(max(validated_at), '-infinity'::TIMESTAMP) FROM quality.quality_runs "
+            "WHERE success) AND NOT r.success ORDER BY ALL"
+        ).fetchall()
+    return {"ended": ended, "raw": raw, "failed": failed, "runs": runs, "reported": since}
 
 
 def _compare(source: str, landing: Path, tmp_path: Path, monkeypatch) -> tuple[dict, dict]:
@@ -66,6 +75,7 @@ def _compare(source: str, landing: Path, tmp_path: Path, monkeypatch) -> tuple[d
     assert batched["ended"] == alone["ended"]
     assert batched["raw"] == alone["raw"]
     assert batched["failed"] == alone["failed"]
+    assert batched["reported"] == alone["reported"]
     return batched, alone
 
 

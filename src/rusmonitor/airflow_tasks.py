@@ -52,8 +52,8 @@ def _publish_quality(docs: bool = True) -> None:
 
 @task
 def load_source(source: str) -> dict:
-    """Load one source's landing files into raw.<table>, each through its GX raw checkpoint
-    (a critical failure rolls that file back); returns what each file did."""
+    """Load one source's landing files into raw.<table>, in batches through their GX raw
+    checkpoint (a critical failure rolls back the file that fails); returns what each file did."""
     from rusmonitor import load
 
     try:
@@ -77,7 +77,7 @@ def validate_raw(sources: list[str] | None = None, loaded: dict | None = None) -
 
     if loaded is not None and all(v.startswith("unchanged") for v in loaded.values()):
         raise AirflowSkipException("no new or changed files: nothing to validate or announce")
-    # the contract and period suites ran per file in the load (its checkpoint); what is left
+    # the contract and period suites ran in the load (its checkpoints); what is left
     # is the sources' freshness: has the newest period arrived?
     results = quality.validate_freshness(sources=sources)
     quality_store.record(results, "raw", context="freshness")

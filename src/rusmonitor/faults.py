@@ -2,8 +2,8 @@
 kill or a lost worker would (SIGKILL: no cleanup, no exception handler, no atexit).
 
 RUSMONITOR_FAILPOINTS="load.before_commit@3" kills the process the third time a load reaches
-the point just before it commits a file. Unset (always, outside the fault tests), a failpoint
-is one dictionary lookup."""
+the point just before it commits a batch of files. Unset (always, outside the fault tests), a
+failpoint is one dictionary lookup."""
 
 from __future__ import annotations
 

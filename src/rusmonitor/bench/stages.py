@@ -87,7 +87,7 @@ def stage_load(b: Bench) -> dict:
 
 def stage_gx_raw(b: Bench) -> dict:
     """What the DAG's validate_raw runs after the loads: the freshness suite (the contract and
-    period suites ran per file inside the load; their time is reported from quality_runs)."""
+    period suites ran inside the load, per batch of files; their time is reported from quality_runs)."""
     from rusmonitor import quality
 
     results = quality.validate_freshness(b.warehouse)

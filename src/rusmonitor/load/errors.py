@@ -50,6 +50,9 @@ class LoadError(Exception):
     ):
         self.file = file
         self.errors = errors or []
+        # the GX validations that say why (quality.SuiteResult), stored by the loader once the
+        # files before this one are committed, so that they are the newest record
+        self.checked: list = []
         self.total = total if total is not None else len(self.errors)
         # each line readable: a parser's or GX's text can quote a whole (50 MB) line
         lines = [capped(line) for line in message.split("\n")] + [f"  {e}" for e in self.errors]

@@ -110,6 +110,7 @@ class _Checked:
     load_id: str
     period: str
     prior: list[tuple[str, str]]  # (file, content hash) the period held before
+    repeated: bool  # its content is loaded already, under another name
     incoming: list[Incoming]
     errors: list[list[RowError]]  # per incoming frame: the records it sets aside
     started: float
@@ -183,7 +184,13 @@ def check_file(
     incoming = read_landing_file(source, path)
     if delivery.fingerprint(path) != seen:  # written to while it was read: not what was hashed
         raise FilesStillBeingWritten([name], {name: "it changed while it was being read"})
-    checked = _Checked(source, path, name, digest, load_id, period, prior, incoming, [], started)
+    # the same content under another name (this batch's or committed): its rows share a load id
+    repeated = bool(
+        con.execute(
+            "SELECT count(*) FROM raw._loads WHERE load_id = ? AND source_file <> ?", [load_id, name]
+        ).fetchall()[0][0]
+    )
+    checked = _Checked(source, path, name, digest, load_id, period, prior, repeated, incoming, [], started)
     try:
         for i, inc in enumerate(incoming):  # check everything before writing anything
             # the text frame copied into DuckDB once: every check below scans it, and a scan of
@@ -200,14 +207,15 @@ def check_file(
                     f"{parsed(c, contract=inc.contract)} AS {c.name}" for c in inc.contract.columns
                 )
                 result = quality.check_incoming(con, inc.contract, f"incoming_{i}", typed)
-                quality_store.record([result], "raw", context=name, con=con)
                 failed = "; ".join(str(o) for o in result.outcomes if not o.success)
-                raise LoadError(
+                said = LoadError(
                     rejected.file,
                     str(rejected).split("\n")[0] + (f"\n  GX: {failed}" if failed else ""),
                     rejected.errors,
                     rejected.total,
-                ) from rejected
+                )
+                said.checked = [result]
+                raise said from rejected
             checked.errors.append(errors)
     except BaseException:
         checked.drop_views(con)
@@ -264,31 +272,41 @@ class _Batch:
     order, because a batch is kept to files whose checks only see more when checked together:
     - the contract suite checks rows one by one and keys for uniqueness: the batch's rows (with
       older rows sharing a key) hold every row each file alone would be checked with, so a
-      batch with none broken has no file with one broken. A file that replaces a period, or
-      repeats a file of the batch, starts a new batch: its deletions would otherwise hide from
-      the files before it rows they were checked against.
+      batch with none broken has no file with one broken. A file that replaces a period starts
+      a new batch: its deletions would otherwise hide from the files before it rows they were
+      checked against.
     - the row count (at least one row) is the exception: a file that writes no row to a table
       is checked alone;
     - the profile suite compares each file with the files the table held when it was written
-      (quality.period_profile_sql's steps).
+      (quality.period_profile_sql's steps, by load id). A file whose content is loaded already
+      under another name shares its load id, so it starts a new batch too.
     A batch that fails is rolled back and its files loaded again one by one, so the file that
     fails, its GX record and what stays committed are those of file-by-file loading."""
 
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
+        source: str,
         landing: Path,
         budget: int,
         finished: Callable[[list[LoadResult]], None],
+        left: Callable[[Path, FilesStillBeingWritten], None],
     ) -> None:
-        self.con, self.landing, self.budget, self.finished = con, landing, budget, finished
+        self.con, self.source, self.landing, self.budget = con, source, landing, budget
+        # what happened to each file: finished (loaded or unchanged), or left for a retry
+        self.finished, self.left = finished, left
         self.pending: list[_Written] = []
 
     def add(self, checked: _Checked) -> None:
         """Write a checked file into the batch (committing the batch before it first, if the
         file starts a new one)."""
-        if self.pending and self._starts_a_new_batch(checked):
-            self.flush()
+        if self.pending and self._starts_a_new_batch(checked) and not self.flush():
+            # the batch was loaded again file by file: this file's views, made inside its
+            # transaction, went with the rollback
+            again = self._check_again(checked.path)
+            if again is None:
+                return
+            checked = again
         if not self.pending:
             self.con.execute("BEGIN TRANSACTION")
         try:
@@ -300,9 +318,8 @@ class _Batch:
             self.flush()
 
     def _starts_a_new_batch(self, checked: _Checked) -> bool:
-        repeated = checked.load_id in {w.checked.load_id for w in self.pending}
         too_many = self._rows() + checked.rows > self.budget
-        return bool(checked.prior) or repeated or too_many or self._alone(checked.table_rows)
+        return bool(checked.prior) or checked.repeated or too_many or self._alone(checked.table_rows)
 
     def _rows(self) -> int:
         return sum(n for w in self.pending for n in w.rows.values())
@@ -315,12 +332,12 @@ class _Batch:
         self.con.execute("ROLLBACK")
         self.pending = []
 
-    def flush(self) -> None:
+    def flush(self) -> bool:
         """Check the batch and commit it, and hand its files' results on; a batch that fails is
-        loaded again file by file, and the first file that fails raises QualityGateFailed (those
-        before it stay loaded)."""
+        loaded again file by file (False), and the first file that fails raises
+        QualityGateFailed (those before it stay loaded)."""
         if not self.pending:
-            return
+            return True
         batch, started = self.pending, time.perf_counter()
         names = [w.checked.name for w in batch]
         try:
@@ -346,7 +363,7 @@ class _Batch:
                 len(batch),
             )
             self._one_by_one(batch)
-            return
+            return False
         failpoint("load.before_commit")  # the fault tests kill the process here
         # a critical expectation failed: roll back, the period keeps its last good data
         self.con.execute("COMMIT" if passed else "ROLLBACK")
@@ -362,18 +379,40 @@ class _Batch:
         gate = time.perf_counter() - started
         # each file's own time, and its share of the checkpoint's
         self.finished([w.result(w.seconds + gate / len(batch)) for w in batch])
+        return True
 
     def _one_by_one(self, batch: list[_Written]) -> None:
         budget, self.budget = self.budget, 1
         try:
             for w in batch:
-                checked = check_file(self.con, w.checked.source, w.checked.path, self.landing)
-                if isinstance(checked, LoadResult):
-                    self.finished([checked])
-                else:
+                checked = self._check_again(w.checked.path)
+                if checked is not None:
                     self.add(checked)
         finally:
             self.budget = budget
+
+    def _check_again(self, path: Path) -> _Checked | None:
+        """A file of a rolled-back batch read and checked again, as the load's loop does: None
+        when it is finished (unchanged) or left for a retry (changed meanwhile)."""
+        try:
+            checked = check_file(self.con, self.source, path, self.landing)
+        except FilesStillBeingWritten as changed:
+            self.left(path, changed)
+            return None
+        except LoadError as rejected:
+            record_rejection(self.con, rejected)
+            raise
+        if isinstance(checked, LoadResult):
+            self.finished([checked])
+            return None
+        return checked
+
+
+def record_rejection(con: duckdb.DuckDBPyConnection, rejected: LoadError) -> None:
+    """Store the GX validations of a file rejected as a whole, once what was loaded before it
+    is committed (outside a batch's transaction, so they are its newest record)."""
+    if rejected.checked:
+        quality_store.record(rejected.checked, "raw", context=rejected.file, con=con)
 
 
 def _write_rows(
@@ -515,20 +554,27 @@ def load_source(source: str, landing: Path | None = None, warehouse: Path | None
                 _log_result(source, logged[0], len(files), result)
                 results.append(result)
 
+    def left(path: Path, changed: FilesStillBeingWritten) -> None:  # written to while read
+        log.warning("[%s] %s", source, changed)
+        unsettled.update(changed.reasons)
+        finished[position[relative_name(path, landing)]] = None
+        done([])
+
     with connect(warehouse) as con:
-        batch = _Batch(con, landing, load_batch_rows(), finished=done)
+        batch = _Batch(con, source, landing, load_batch_rows(), finished=done, left=left)
         try:
             for path in files:
                 try:
                     checked = check_file(con, source, path, landing)
-                except FilesStillBeingWritten as changed:  # written to while it was read
-                    log.warning("[%s] %s", source, changed)
-                    unsettled |= changed.reasons
-                    finished[position[relative_name(path, landing)]] = None
-                    done([])
+                except FilesStillBeingWritten as changed:
+                    left(path, changed)
                     continue
-                except LoadError:
+                except LoadError as rejected:
                     batch.flush()  # the files before it are checked and stay loaded
+                    record_rejection(con, rejected)
+                    raise
+                except Exception:
+                    batch.flush()  # as file by file: what was loaded before it stays
                     raise
                 if isinstance(checked, LoadResult):
                     done([checked])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from rusmonitor import quality, quality_store
+from rusmonitor import quality
 from rusmonitor.contracts import Column, Contract
 from rusmonitor.load.errors import MAX_REPORTED_ERRORS, LoadError, RowError
 from rusmonitor.load.readers import EXTRA, RECORD, ROW, SHORT_BY, TOTAL, TOTAL_NAMES, Incoming
@@ -213,14 +213,15 @@ def check_period(
         # for the record (and the report's quality status): the GX check that says so
         year_sql = period_year_of(inc.contract)
         result = quality.check_period_folder(con, inc.contract, view, year_sql, period_year)
-        quality_store.record([result], "raw", context=file, con=con)
         found = ", ".join(f"{y} ({n} rows)" for y, n in years.items())
-        raise LoadError(
+        rejected = LoadError(
             file,
             f"{file}: its rows are of {found} by column {inc.contract.period_column!r}, but the "
             f"file is in the period folder {period_year}: not loaded, period {period_year} is "
             "unchanged. Move the file to the folder of its year.",
         )
+        rejected.checked = [result]
+        raise rejected
 
 
 def contract_violations(
