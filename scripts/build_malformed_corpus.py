@@ -1077,9 +1077,9 @@ def build_faults(good: dict[str, Path], bad: Path) -> list[dict]:
             landing="npr/npr_tsb_episoder_no_year_folder.csv",
         ),
     )
-    path = case(
-        "ssb_07459_as_csv.csv", "ssb_population", "warning", "ssb_population/2014/ssb_07459_as_csv.csv"
-    )
+    # a statbank CSV download (long layout, Norwegian) of one cell where a year's population
+    # belongs: read, then refused by the period profile (rows against the years before)
+    path = case("ssb_07459_as_csv.csv", "ssb_population", "reject", "ratio_rows")
     path.write_text(
         '"region";"kjønn";"alder";"statistikkvariabel";"år";"07459: Befolkning"\n'
         '"0301 Oslo";"Menn";"020 20 år";"Personer";"2014";3990\n',

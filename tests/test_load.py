@@ -523,7 +523,7 @@ def test_what_no_source_loads_and_what_is_gone_is_said_once(loaded, caplog):
     shutil.copy(episodes, landing / "npr" / episodes.name)  # no year folder
     shutil.copy(episodes, landing / "npr" / "2014" / "npr_tsb_episoder_2014_ny.CSV")
     (landing / "npr" / "siste").mkdir()  # not a year
-    (landing / "ssb_population" / "2014" / "07459.csv").write_text("region;tid\n", encoding="utf-8")
+    (landing / "ssb_population" / "2014" / "07459.xlsx").write_text("region;tid\n", encoding="utf-8")
     (landing / "is_24_8" / "2014" / "mappe.csv").mkdir()  # a folder named like a file
     (landing / "npr" / "2014" / ".npr_tsb_episoder_2014.csv.part").write_text("", encoding="utf-8")
     (landing / "kriminalomsorgen" / "2013" / "kriminalomsorgen_2013.csv").unlink()  # deleted
@@ -538,7 +538,7 @@ def test_what_no_source_loads_and_what_is_gone_is_said_once(loaded, caplog):
         "npr/2014/npr_tsb_episoder_2014_ny.CSV",
         "npr/npr_tsb_episoder_2014.csv",
         "npr/siste/",
-        "ssb_population/2014/07459.csv",
+        "ssb_population/2014/07459.xlsx",  # SSB's JSON-stat2 or CSV download, not a workbook
     ]
     assert found["gone"] == ["kriminalomsorgen/2013/kriminalomsorgen_2013.csv"]
     warnings = [r.getMessage() for r in caplog.records if r.name == "rusmonitor.landing_survey"]

@@ -47,7 +47,7 @@ LAR_TRIAL_PATIENTS = Contract(
 
 SOURCE = Source(
     id="lar_trial",
-    number=11,
+    number=90,  # after the sources the project has
     name_no="LAR-statusrapporten, pasienter i legemiddelassistert rehabilitering (prøvekilde)",
     name_en="LAR status report, patients in opioid substitution treatment (trial source)",
     kind="register",

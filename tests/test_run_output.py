@@ -24,6 +24,7 @@ from rusmonitor.defects import inject
 from rusmonitor.generate import DEFAULT_SEED, generate
 from rusmonitor.publish import PUBLISHED_TABLES, publish, remove_killed_publishes
 from rusmonitor.run_display import MAX_CAUSE_LINE
+from rusmonitor.sources import SOURCES
 
 PROGRESS_STEP = re.compile(r"^\[\s*(\d+)/(\d+)\] (\w+)\s+(ok|skipped|FAILED)\s+(.*)$")
 
@@ -88,9 +89,10 @@ def test_the_default_pipeline_prints_under_40_lines_with_progress(demo, session_
     assert "\r" not in stdout  # not a terminal: no redrawn line
     assert "generating the sample extracts" in lines[1], lines[:3]
     steps = {m[3]: m for m in map(PROGRESS_STEP.match, lines) if m}
-    assert len(steps) == int(next(iter(steps.values()))[2]) == 15, lines  # every step, once
+    # every step, once: a load per source, the catalog, validate_raw, dbt, validate_marts, publish
+    assert len(steps) == int(next(iter(steps.values()))[2]) == len(SOURCES) + 5, lines
     loads = [task for task in steps if task.startswith("load_") and task != "load_catalog"]
-    assert len(loads) == 10
+    assert sorted(loads) == sorted(f"load_{s.id}" for s in SOURCES)
     for task in loads:
         assert re.search(r"file (\d+)/\1, [\d ]+ rows, [\d ]+ rows/s, [\d.]+ s$", steps[task][5]), steps[
             task

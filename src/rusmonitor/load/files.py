@@ -25,8 +25,18 @@ def extract_of(source_id: str, path: Path) -> Extract:
 
 
 def file_kind(source_id: str, path: Path) -> str:
-    """Which kind of extract a landing file is: the name pattern it matches."""
-    return extract_of(source_id, path).pattern
+    """Which kind of extract a landing file is: the name pattern it matches, joined with those of
+    the extracts that deliver the same raw tables in another format (SSB's JSON-stat2 and its
+    CSV download of one year are one kind: one of them is current in a period folder, never
+    both). Extracts read alike are parts of a delivery (EUDA's workbook per table): each its own."""
+    extract = extract_of(source_id, path)
+    tables = {c.table for c in extract.contracts}
+    same = [
+        e.pattern
+        for e in declared(source_id).extracts
+        if e == extract or (e.reader != extract.reader and tables & {c.table for c in e.contracts})
+    ]
+    return "|".join(same)
 
 
 def _named_as_extracts(source: str, landing: Path) -> list[Path]:

@@ -21,6 +21,8 @@ from openpyxl.utils import get_column_letter
 from rusmonitor.contracts import Contract
 from rusmonitor.load.errors import MAX_REPORTED_ERRORS, LoadError, RowError, shown
 from rusmonitor.load.files import extract_of
+from rusmonitor.sources import Extract
+from rusmonitor.sources.euda_drug_deaths import EUDA_TABLES
 from rusmonitor.sources.samdata import SAMDATA_OPERATING_COSTS, SAMDATA_PRICE_INDEX, SAMDATA_TSB_ACTIVITY
 
 # the package logs as one logger, "rusmonitor.load": run_display reads its per-file lines by
@@ -387,9 +389,226 @@ def _read_population(path: Path, contract: Contract) -> Incoming:
     return Incoming(contract, df, where="value")
 
 
+# SSB statbank's CSV download of a population table (07459 and its kind), in the interface's
+# English or Norwegian: a title line or none, ';' or tab, Latin-1 unless saved as UTF-8, region
+# cells "K-<code> <name>" or "<code> <name>", age labels ("20 years", "020 20 år"), and either
+# wide (year and sex folded into the value columns' names) or long (a column each for sex,
+# contents and year, then the value)
+STATBANK_REGION = re.compile(r"(?:K-)?(\S+) (.*)", re.DOTALL)
+STATBANK_AGE = re.compile(r"(?:\d+\+? )?(\d+)\+? (?:years?|år)(?: or older| eller eldre)?")
+STATBANK_VALUE = re.compile(
+    r"(?:Persons|Personer) (\d{4})(?: (Males|Females|Menn|Kvinner|Both sexes|Begge kjønn))?"
+)
+STATBANK_SEX = {None: "0", "Both sexes": "0", "Begge kjønn": "0", "Males": "1", "Menn": "1"}
+STATBANK_SEX |= {"Females": "2", "Kvinner": "2"}
+STATBANK_LONG = (("region",), ("kjønn", "sex"), ("alder", "age"), ("statistikkvariabel", "contents"))
+STATBANK_LONG += (("år", "year"),)
+STATBANK_PERSONS = ("Personer", "Persons")
+STATBANK_SYMBOLS = (".", "..", "...", ":", "-")
+# SSB's regions that are no municipality (Svalbard and Jan Mayen, the continental shelf, people
+# of divided municipalities or unknown residence): no one lives in them in 07459
+STATBANK_NOT_MUNICIPALITIES = ("21-22", "23", "Rest")
+
+
+def _statbank_text(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        log.info("%s: not UTF-8: read as ISO-8859-1, the statbank's download encoding", path)
+        return data.decode("iso-8859-1")
+
+
+def _statbank_header_error(path: Path, line: int, header: list[str], bad: list[str]) -> LoadError:
+    errors = [
+        RowError(str(path), line, h, None, "not a statbank population column", where="line") for h in bad
+    ]
+    return LoadError(
+        str(path),
+        f"{path}: line {line}: a statbank population download has the columns region; age; "
+        f"Persons <year> [Males|Females] (wide) or region; sex; age; contents; year; <value> "
+        f"(long), found {header}",
+        errors[:MAX_REPORTED_ERRORS],
+        len(errors),
+    )
+
+
+def _statbank_cells(cells: list[str]) -> tuple[list[str | None], list[str | None]]:
+    """A value column's persons and status symbols: a symbol (SSB's '..', ':') is no number."""
+    symbol = [c if c in STATBANK_SYMBOLS else None for c in cells]
+    return [None if s is not None or c == "" else c for c, s in zip(cells, symbol, strict=True)], symbol
+
+
+def _read_statbank_csv(path: Path, contract: Contract) -> Incoming:
+    """SSB statbank's CSV download (table 07459: region, sex, age, year, persons) as the
+    contract's rows, one per value, each naming its line."""
+    lines = list(_lines(_statbank_text(path)))
+    start = next((i for i, line in enumerate(lines) if line.strip().strip('"').startswith("region")), None)
+    if start is None:
+        raise LoadError(
+            str(path),
+            f'{path}: no header line starting with "region": not a statbank CSV download '
+            "(region, sex, age, year and persons)",
+        )
+    delimiter = "\t" if lines[start].count("\t") > lines[start].count(";") else ";"
+    try:
+        records = list(csv.reader(lines[start:], delimiter=delimiter, strict=True))
+    except csv.Error as e:
+        raise LoadError(str(path), f"{path}: not a valid {delimiter!r}-separated statbank CSV ({e})") from e
+    header = [h.strip() for h in records[0]]
+    kept = [(start + 2 + i, r) for i, r in enumerate(records[1:]) if r]  # one record per line here
+    if not kept:
+        raise LoadError(str(path), f"{path}: the file has a header but no data rows")
+
+    def column(k: int) -> list[str]:
+        return [r[k].strip() if len(r) > k else "" for _, r in kept]
+
+    long = len(header) == len(STATBANK_LONG) + 1
+    if long:
+        bad = [h for h, names in zip(header, STATBANK_LONG, strict=False) if h.lower() not in names]
+        if bad:
+            raise _statbank_header_error(path, start + 1, header, bad)
+        contents = column(3)
+        other = next(
+            ((line, c) for (line, _), c in zip(kept, contents, strict=True) if c not in STATBANK_PERSONS),
+            None,
+        )
+        if other is not None:
+            raise LoadError(
+                str(path),
+                f"{path}: line {other[0]}: contents {shown(other[1])}, not persons {list(STATBANK_PERSONS)}",
+            )
+        persons, symbol = _statbank_cells(column(5))
+        df = pd.DataFrame(
+            {
+                "region": column(0),
+                "kjonn": [STATBANK_SEX.get(c, c) for c in column(1)],  # an odd label stays, to be reported
+                "alder": column(2),
+                "tid": column(4),
+                "personer": persons,
+                "status": symbol,
+                ROW: [line for line, _ in kept],
+            }
+        )
+    else:
+        values = [STATBANK_VALUE.fullmatch(h) for h in header[2:]]
+        if header[:2] not in (["region", "age"], ["region", "alder"]) or not values or not all(values):
+            raise _statbank_header_error(
+                path, start + 1, header, [h for h, m in zip(header[2:], values, strict=True) if m is None]
+            )
+        frames = []
+        for k, m in enumerate(values):
+            persons, symbol = _statbank_cells(column(2 + k))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "region": column(0),
+                        "kjonn": STATBANK_SEX[m.group(2)],
+                        "alder": column(1),
+                        "tid": m.group(1),
+                        "personer": persons,
+                        "status": symbol,
+                        ROW: [line for line, _ in kept],
+                    }
+                )
+            )
+        df = pd.concat(frames, ignore_index=True)
+    region = df.region.str.extract(f"^{STATBANK_REGION.pattern}$")[0]
+    df["region"] = region.where(region.notna(), df.region)  # an odd label stays, to be reported
+    age = df.alder.str.extract(f"^{STATBANK_AGE.pattern}$")[0]
+    df["alder"] = age.where(age.notna(), df.alder)
+    empty = df.region.isin(STATBANK_NOT_MUNICIPALITIES) & df.personer.fillna("0").eq("0")
+    if empty.any():
+        log.info(
+            "%s: %d value(s) of SSB's non-municipality regions %s, all 0 persons: not loaded",
+            path,
+            int(empty.sum()),
+            list(STATBANK_NOT_MUNICIPALITIES),
+        )
+        df = df[~empty].reset_index(drop=True)
+    return Incoming(contract, df.astype({ROW: "int64"}), where="line")
+
+
+def _read_euda_workbook(path: Path, extract: Extract) -> Incoming:
+    """An EUDA Statistical Bulletin workbook (one table: a row per country, a column per year,
+    newest first) as the contract's long rows, one per cell, each naming its cell."""
+    (contract,) = extract.contracts
+    expected = next(code for code, (name, _, _) in EUDA_TABLES.items() if extract.pattern == f"{name}*.xlsx")
+    try:
+        with pd.ExcelFile(path) as book:
+            sheets = book.sheet_names
+            # keep_default_na=False: the bulletin writes '' where no figure was reported
+            frame = pd.read_excel(book, sheet_name=0, header=None, dtype=object, keep_default_na=False)
+    except Exception as e:  # openpyxl raises several types for a broken zip or workbook
+        raise LoadError(str(path), f"{path}: not a readable XLSX workbook: {e}") from e
+    if sheets[0] != expected:
+        raise LoadError(
+            str(path), f"{path}: its sheet is {sheets[0]!r}; a file named so holds table {expected!r}"
+        )
+    header = ["" if pd.isna(h) else str(h).strip() for h in frame.iloc[0]]
+    while header and header[-1] == "":  # the bulletin's trailing column has no year
+        header.pop()
+    years = header[1:]
+    bad = [(i, h) for i, h in enumerate(years, start=2) if not re.fullmatch(r"\d{4}", h)]
+    if header[:1] != ["Country"] or not years or bad:
+        errors = [
+            RowError(
+                str(path),
+                1,
+                h,
+                None,
+                "not a year",
+                where=f"sheet {expected!r} row",
+                cell=f"{get_column_letter(i)}1",
+            )
+            for i, h in bad
+        ]
+        raise LoadError(
+            str(path),
+            f"{path}: sheet {expected!r} row 1: Country, then a year per column expected, found {header}",
+            errors[:MAX_REPORTED_ERRORS],
+            len(errors),
+        )
+    body = frame.iloc[1:, : len(header)].copy()
+    body[ROW] = np.arange(2, len(body) + 2)
+    body = body[body.iloc[:, 0].astype(str).str.strip() != ""]  # a blank row under the table
+    country = body.iloc[:, 0].astype(str).str.strip()
+    note = country.str.extract(r"^(.*?)\s*(\*)?$")
+    code, (_, sex, age) = expected, EUDA_TABLES[expected]
+    long = pd.DataFrame(
+        {
+            "land": np.repeat(note[0].to_numpy(), len(years)),
+            "fotnote": np.repeat(note[1].to_numpy(), len(years)),
+            "aar": np.tile(years, len(body)),
+            "dodsfall": body.iloc[:, 1 : len(header)].to_numpy().ravel(),
+            ROW: np.repeat(body[ROW].to_numpy(), len(years)),
+            LETTER: np.tile([get_column_letter(i) for i in range(2, len(header) + 1)], len(body)),
+        }
+    )
+    # a figure as text: '' (not reported) is no value; 196.0 from a float cell is 196
+    long["dodsfall"] = long.dodsfall.map(
+        lambda v: (
+            None
+            if v is None or str(v).strip() == ""
+            else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+        )
+    )
+    long["fotnote"] = long.fotnote.where(long.fotnote.notna(), None)
+    long.insert(0, "tabell", code)
+    long.insert(1, "kjonn", sex)
+    long.insert(2, "aldersgruppe", age)
+    return Incoming(
+        contract, long, where=f"sheet {expected!r} row", letters={"land": "A"}, letter_per_record="dodsfall"
+    )
+
+
 def read_landing_file(source: str, path: Path) -> list[Incoming]:
     """A landing file read as its source declares it: a CSV by its one contract, Samdata's
-    workbook by its sheets, SSB's JSON-stat2 dataset by its dimensions."""
+    workbook by its sheets, SSB's JSON-stat2 dataset by its dimensions, SSB's statbank CSV
+    download by its region, age and year-and-sex columns, an EUDA bulletin workbook by its
+    country rows and year columns."""
     if path.stat().st_size == 0:
         raise LoadError(str(path), f"{path}: the file is empty")
     extract = extract_of(source, path)
@@ -397,5 +616,9 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
         return [_read_csv(path, extract.contracts[0])]
     if extract.reader == "samdata_workbook":
         return _read_samdata(path, extract.contracts)
+    if extract.reader == "statbank_csv":
+        return [_read_statbank_csv(path, extract.contracts[0])]
+    if extract.reader == "euda_workbook":
+        return [_read_euda_workbook(path, extract)]
     # JSON-stat2 (SSB's layout): region, sex, age and time dimensions into the extract's table
     return [_read_population(path, extract.contracts[0])]

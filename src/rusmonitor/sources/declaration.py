@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from rusmonitor.contracts import Contract
 
 # how a landing file is read: CSV by its one contract (the loader's generic reader), Samdata's
-# workbook (its own sheets into its own three tables), or an SSB JSON-stat2 dataset with
-# region, sex, age and time dimensions (into its one table)
-READERS = ("csv", "samdata_workbook", "jsonstat2")
+# workbook (its own sheets into its own three tables), an SSB JSON-stat2 dataset with region,
+# sex, age and time dimensions, SSB statbank's CSV download of the same, or an EUDA Statistical
+# Bulletin workbook (a row per country, a column per year; each into its one table)
+READERS = ("csv", "samdata_workbook", "jsonstat2", "statbank_csv", "euda_workbook")
 KINDS = ("register", "samdata", "reference", "survey")
 # the years a source covers unless it says otherwise
 DEFAULT_YEARS: tuple[int, ...] = tuple(range(2010, 2025))
@@ -34,7 +35,7 @@ class Extract:
     def __post_init__(self) -> None:
         if self.reader not in READERS:
             raise ValueError(f"extract {self.pattern!r}: reader {self.reader!r} is not one of {READERS}")
-        if self.reader in ("csv", "jsonstat2") and len(self.contracts) != 1:
+        if self.reader != "samdata_workbook" and len(self.contracts) != 1:
             raise ValueError(f"extract {self.pattern!r}: a {self.reader} extract fills exactly one raw table")
 
 
@@ -70,7 +71,8 @@ class Source:
 
     @property
     def contracts(self) -> tuple[Contract, ...]:
-        return tuple(c for extract in self.extracts for c in extract.contracts)
+        # each raw table once: two extracts may fill one (SSB's JSON-stat2 and its CSV download)
+        return tuple(dict.fromkeys(c for extract in self.extracts for c in extract.contracts))
 
     @property
     def patterns(self) -> list[str]:

@@ -13,10 +13,11 @@ SSB_POPULATION = Contract(
     source="ssb_population",
     table="ssb_population",
     description="SSB population 1 January by municipality, sex and single year of age "
-    "(table 07459-like), from JSON-stat2.",
+    "(table 07459-like), from JSON-stat2 or the statbank's CSV download.",
     grain="one row per municipality, sex, age and year",
     key=("region", "kjonn", "alder", "tid"),
-    file_format="JSON-stat 2.0 dataset (SSB PxWebApi v2 'json-stat2' output)",
+    file_format="JSON-stat 2.0 dataset (SSB PxWebApi v2 'json-stat2' output), or the statbank's "
+    "CSV download (region; age; Persons <year> [Males|Females], Latin-1 or UTF-8, ';' or tab)",
     columns=(
         Column(
             "region",
@@ -25,7 +26,7 @@ SSB_POPULATION = Contract(
             pattern=MUNICIPALITY,
             valid_in_year_of="tid",
         ),
-        Column("kjonn", "integer", "sex: 1 male, 2 female", allowed=("1", "2")),
+        Column("kjonn", "integer", "sex: 1 male, 2 female, 0 both sexes", allowed=("0", "1", "2")),
         Column("alder", "integer", "age in years (105 = 105 or older)", min=0, max=105),
         Column("tid", "integer", "year (population on 1 January)", min=1900, max=2100),
         Column("personer", "integer", "persons", nullable=True, min=0),
@@ -48,5 +49,8 @@ SOURCE = Source(
     name_no="SSB, befolkning etter kommune, kjønn og alder (som tabell 07459)",
     name_en="Statistics Norway, population by municipality, sex and age (as table 07459)",
     kind="reference",
-    extracts=(Extract("*.json", (SSB_POPULATION,), reader="jsonstat2"),),
+    extracts=(
+        Extract("*.json", (SSB_POPULATION,), reader="jsonstat2"),
+        Extract("*.csv", (SSB_POPULATION,), reader="statbank_csv"),
+    ),
 )

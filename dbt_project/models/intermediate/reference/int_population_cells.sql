@@ -42,4 +42,7 @@ inner join crosswalk
         and population.year between crosswalk.valid_from and crosswalk.valid_to
 left join geo
     on geo.municipality_code = crosswalk.municipality_code_2024
+-- the rates are by sex: a both-sexes export (a statbank download without the sex split) stays
+-- in staging and gives no cells, it would count each person again beside a split one
+where population.sex in ('male', 'female')
 group by all

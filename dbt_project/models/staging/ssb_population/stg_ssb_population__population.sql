@@ -13,7 +13,7 @@ renamed as (
         ----------  dimensions
         cast(tid as integer) as year,
         cast(region as varchar) as municipality_code,
-        case kjonn when 1 then 'male' when 2 then 'female' end as sex,
+        case kjonn when 1 then 'male' when 2 then 'female' when 0 then 'both' end as sex,
         cast(alder as integer) as age,
 
         ----------  measures
