@@ -27,6 +27,7 @@
     'municipal_fte_per_10k',
     'drug_induced_deaths',
     'drug_induced_deaths_per_100k',
+    'drug_induced_deaths_euda',
     'unmet_need_pct_clients',
     'service_received_pct_clients',
     'unmet_need_share',

@@ -116,7 +116,10 @@ def freshness_expectations() -> list:
 def expected_years(ind: dict, years_by_source: dict[str, list[int]]) -> list[int]:
     """The years an indicator must have national rows for: every year its source delivered,
     less the first for growth rates (they need the year before) and, for rates, years without
-    population."""
+    population. A source dated by its edition, not by its figures' years (EUDA's bulletin), has
+    them from the catalog entry's `years`."""
+    if "years" in ind:
+        return list(range(ind["years"]["first"], ind["years"]["last"] + 1))
     years = sorted(years_by_source.get(ind["source"], []))
     if ind["kind"] == "difference":
         years = years[1:]
