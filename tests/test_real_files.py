@@ -250,3 +250,74 @@ def test_a_workbook_under_another_tables_name_is_refused(tmp_path):
     landing = _edited_workbook(tmp_path, edit)
     with pytest.raises(LoadError, match="its sheet is 'DRD-32'; a file named so holds table 'DRD-31'"):
         load_source("euda_drug_deaths", landing, tmp_path / "wh.duckdb")
+
+
+FHI_SHA256 = {
+    "alkohol_rus": "6b6c08ff20af482e05fa323fc8dfa43b11b4577b2823b033d86ca9d33678c0c5",
+    "psykiske_plager_ungdom": "1f38e81219b6c74623d18dcb5e83801950a808589081aa0381e9e587d0afd7b0",
+    "Dødsårsaker, ettårig": "90c0e93a5761b2ba75c7d837fc323324276be7c8b1aa6c85bb50cd1d4dcc6608",
+}
+
+
+@pytest.fixture(scope="module")
+def fhi(tmp_path_factory):
+    """Tables exported from FHI's statistikkbank, as the generator lands them, loaded."""
+    from rusmonitor.generate import generate
+
+    root = tmp_path_factory.mktemp("fhi")
+    written = generate(out=root / "landing", sources=["fhi_statistikkbank"])
+    results = load_source("fhi_statistikkbank", root / "landing", root / "wh.duckdb")
+    return {"root": root, "written": written, "results": {Path(r.file).stem: r for r in results}}
+
+
+def test_the_fhi_exports_land_as_exported_with_their_symbols_apart(fhi):
+    assert {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in fhi["written"]} == FHI_SHA256
+    with duckdb.connect(str(fhi["root"] / "wh.duckdb"), read_only=True) as con:
+        counts = con.execute(
+            "SELECT tabell, status, count(*) FROM raw.fhi_statistikkbank_values "
+            "WHERE status IS NOT NULL GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        drunk = con.execute(
+            "SELECT aar, round(verdi, 2), dimensjoner FROM raw.fhi_statistikkbank_values "
+            "WHERE tabell = 'alkohol_rus' AND geografi = 'Hele landet' AND kjonn = 'kjønn samlet' "
+            "ORDER BY aar"
+        ).fetchall()
+    # FHI's symbols instead of figures, as counted in the files: '..' missing, ':' too few, '.' n/a
+    assert counts == [
+        ("Dødsårsaker, ettårig", ":", 19_669),
+        ("alkohol_rus", "..", 79),
+        ("alkohol_rus", ":", 3),
+        ("psykiske_plager_ungdom", ".", 408),
+        ("psykiske_plager_ungdom", ":", 25),
+    ]
+    # Ungdata, pupils in grades 8-10 drunk once or more, Norway: 12.58 % in 2019, 13.78 % in 2024
+    assert [(year, float(share)) for year, share, _ in drunk] == [
+        (2019, 12.58),
+        (2020, 12.9),
+        (2021, 12.65),
+        (2022, 12.88),
+        (2023, 13.06),
+        (2024, 13.78),
+    ]
+    assert {d for *_, d in drunk} == {"Antallganger vises ikke=engangellerflere; Sosial status=samlet"}
+
+
+def test_the_real_garbage_value_in_the_cause_of_death_export_is_quarantined(fhi):
+    # Norway, 2017, men, all ages, all causes: 80000000000000.000000 per 100 000 in FHI's export
+    deaths = fhi["results"]["Dødsårsaker, ettårig"]
+    (error,) = deaths.quarantined
+    assert (error.row, error.column, error.value) == (2, "verdi", "80000000000000.000000")
+    assert "above the maximum 100000" in str(error) and deaths.rows == 22_610 - 1
+    assert [len(fhi["results"][t].quarantined) for t in ("alkohol_rus", "psykiske_plager_ungdom")] == [0, 0]
+
+
+def test_an_export_without_fhis_columns_is_refused_naming_the_line(tmp_path):
+    from rusmonitor.generate.fhi_statistikkbank import PUBLISHED
+
+    text = gzip.decompress((PUBLISHED / "alkohol_rus.csv.gz").read_bytes()).decode("utf-8")
+    landing = tmp_path / "landing"
+    target = landing / "fhi_statistikkbank" / "2025" / "alkohol_rus.csv"
+    target.parent.mkdir(parents=True)
+    target.write_text(text.replace("Geografi,År", "Sted,År", 1), encoding="utf-8")
+    with pytest.raises(LoadError, match=r"line 1: a statistikkbank export has the columns Geografi"):
+        load_source("fhi_statistikkbank", landing, tmp_path / "wh.duckdb")

@@ -23,6 +23,7 @@ from rusmonitor.load.errors import MAX_REPORTED_ERRORS, LoadError, RowError, sho
 from rusmonitor.load.files import extract_of
 from rusmonitor.sources import Extract
 from rusmonitor.sources.euda_drug_deaths import EUDA_TABLES
+from rusmonitor.sources.fhi_statistikkbank import FHI_SYMBOLS, FHI_TABLES
 from rusmonitor.sources.samdata import SAMDATA_OPERATING_COSTS, SAMDATA_PRICE_INDEX, SAMDATA_TSB_ACTIVITY
 
 # the package logs as one logger, "rusmonitor.load": run_display reads its per-file lines by
@@ -604,11 +605,61 @@ def _read_euda_workbook(path: Path, extract: Extract) -> Incoming:
     )
 
 
+FHI_FIXED = ("Geografi", "År", "Kjønn", "Alder")  # then the table's own, then Måltall, value
+
+
+def _read_fhi_csv(path: Path, extract: Extract) -> Incoming:
+    """A table exported from FHI's statistikkbank (comma-separated, a header of place, year,
+    sex, age, the table's own dimensions, measure and value) as the contract's rows: the
+    table's own dimensions joined as 'name=value', a symbol (':', '..', '.') apart from the
+    figure."""
+    (contract,) = extract.contracts
+    table = next(name for name in FHI_TABLES if extract.pattern == f"{name}*.csv")
+    text = _decoded(path)
+    try:
+        records = list(csv.reader(_lines(text), delimiter=",", strict=True))
+    except csv.Error as e:
+        raise LoadError(str(path), f"{path}: not a valid ','-separated CSV ({e})") from e
+    header = [h.strip() for h in records[0]] if records else []
+    if tuple(header[:4]) != FHI_FIXED or header[-2:] != ["Måltall", "value"]:
+        raise LoadError(
+            str(path),
+            f"{path}: line 1: a statistikkbank export has the columns {', '.join(FHI_FIXED)}, the "
+            f"table's own, Måltall, value; found {header}",
+        )
+    own = header[4:-2]
+    kept = [(i, r) for i, r in enumerate(records[1:], start=2) if r]
+    if not kept:
+        raise LoadError(str(path), f"{path}: the file has a header but no data rows")
+    width = len(header)
+    rows = [r + [""] * (width - len(r)) if len(r) < width else r for _, r in kept]
+    values = [r[width - 1].strip() for r in rows]
+    status = [v if v in FHI_SYMBOLS else None for v in values]
+    df = pd.DataFrame(
+        {
+            "tabell": table,
+            "geografi": [r[0] for r in rows],
+            "aar": [r[1] for r in rows],
+            "kjonn": [r[2] for r in rows],
+            "alder": [r[3] for r in rows],
+            "dimensjoner": ["; ".join(f"{n}={r[4 + k]}" for k, n in enumerate(own)) for r in rows],
+            "maltall": [r[width - 2] for r in rows],
+            "verdi": [None if s is not None or v == "" else v for v, s in zip(values, status, strict=True)],
+            "status": status,
+            ROW: [i for i, _ in kept],
+        },
+        dtype=object,
+    )
+    df[EXTRA] = [",".join(r[width:]) if any(r[width:]) else None for r in rows]
+    return Incoming(contract, df.astype({ROW: "int64"}).replace({"": None}), where="line")
+
+
 def read_landing_file(source: str, path: Path) -> list[Incoming]:
     """A landing file read as its source declares it: a CSV by its one contract, Samdata's
     workbook by its sheets, SSB's JSON-stat2 dataset by its dimensions, SSB's statbank CSV
     download by its region, age and year-and-sex columns, an EUDA bulletin workbook by its
-    country rows and year columns."""
+    country rows and year columns, an FHI statistikkbank export by its place, year, sex, age and
+    own columns."""
     if path.stat().st_size == 0:
         raise LoadError(str(path), f"{path}: the file is empty")
     extract = extract_of(source, path)
@@ -620,5 +671,7 @@ def read_landing_file(source: str, path: Path) -> list[Incoming]:
         return [_read_statbank_csv(path, extract.contracts[0])]
     if extract.reader == "euda_workbook":
         return [_read_euda_workbook(path, extract)]
+    if extract.reader == "fhi_csv":
+        return [_read_fhi_csv(path, extract)]
     # JSON-stat2 (SSB's layout): region, sex, age and time dimensions into the extract's table
     return [_read_population(path, extract.contracts[0])]

@@ -15,9 +15,10 @@ from rusmonitor.contracts import Contract
 
 # how a landing file is read: CSV by its one contract (the loader's generic reader), Samdata's
 # workbook (its own sheets into its own three tables), an SSB JSON-stat2 dataset with region,
-# sex, age and time dimensions, SSB statbank's CSV download of the same, or an EUDA Statistical
-# Bulletin workbook (a row per country, a column per year; each into its one table)
-READERS = ("csv", "samdata_workbook", "jsonstat2", "statbank_csv", "euda_workbook")
+# sex, age and time dimensions, SSB statbank's CSV download of the same, an EUDA Statistical
+# Bulletin workbook (a row per country, a column per year) or an FHI statistikkbank CSV export
+# (each into its one table)
+READERS = ("csv", "samdata_workbook", "jsonstat2", "statbank_csv", "euda_workbook", "fhi_csv")
 KINDS = ("register", "samdata", "reference", "survey")
 # the years a source covers unless it says otherwise
 DEFAULT_YEARS: tuple[int, ...] = tuple(range(2010, 2025))
