@@ -60,3 +60,41 @@ def buttons(pub: Published, rows: pd.DataFrame, key: str, label: str) -> None:
         key=f"json_{key}",
         on_click="ignore",
     )
+
+
+def measure_buttons(pub: Published, rows: pd.DataFrame) -> None:
+    """CSV, Excel and JSON-stat2 of the measure register, every year (JSON-stat2: the number of
+    measures per goal, progress and year)."""
+    language = lang()
+    label = t("measures_download")
+    frame = report_export.measure_frame(rows, language)
+    metadata = {"source": "rusmonitor", "updated": str(pub.info.get("published_at", ""))}
+    metadata[t("source")] = t("measures_caption")
+    st.caption(t("download"))
+    csv_col, xlsx_col, json_col = st.columns(3)
+    csv_col.download_button(
+        "CSV",
+        lambda: report_export.to_csv(frame),
+        "measures.csv",
+        "text/csv",
+        key="csv_measures",
+        on_click="ignore",
+    )
+    xlsx_col.download_button(
+        "Excel",
+        lambda: report_export.to_excel(frame, metadata, language),
+        "measures.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="xlsx_measures",
+        on_click="ignore",
+    )
+    json_col.download_button(
+        "JSON-stat2",
+        lambda: report_export.jsonstat_bytes(
+            report_export.measure_jsonstat(frame, label, metadata, language)
+        ),
+        "measures.json",
+        "application/json",
+        key="json_measures",
+        on_click="ignore",
+    )

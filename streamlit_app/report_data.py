@@ -322,3 +322,15 @@ def map_rows(rows: pd.DataFrame, level: str, path: str, version: str) -> tuple[s
         columns={"municipality_code": "geo_code"}
     )
     return "municipality", spread
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def measure_progress(path: str, version: str) -> pd.DataFrame:
+    """The plan's measures year by year (mart_measure_progress); empty from a serving file
+    published before the register was (the report then leaves the section out)."""
+    present = _query(
+        path, "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'mart_measure_progress'"
+    ).n.iloc[0]
+    if not present:
+        return pd.DataFrame()
+    return _query(path, "SELECT * FROM mart_measure_progress ORDER BY year, goal, measure_order")

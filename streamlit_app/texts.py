@@ -253,6 +253,34 @@ TEXT = {
     # goal pages: the first indicators are drawn at once, the others when opened
     "show_section": ("Vis figurer, kart og nedlasting", "Show charts, map and downloads"),
     "show_all_sections": ("Vis alle {n} indikatorene med figurer", "Show all {n} indicators with charts"),
+    # the plan's measures (the measure register)
+    "measures_heading": ("Tiltakene i planen", "The plan's measures"),
+    "measures_caption": (
+        "Tiltakseiernes status ved utgangen av hvert år (tiltaksregisteret), målt mot året planen "
+        "gir tiltaket; forsinket betyr at året er omme og tiltaket ikke gjennomført. Grunnlaget for "
+        "den årlige oppsummeringen av måloppnåelse og framdrift (Prop. 15 S (2015–2016), kap. 4).",
+        "The owners' status at the end of each year (the measure register), against the year the "
+        "plan gives the measure; late means that year has ended and it is not carried out. The basis "
+        "of the annual summary of goal achievement and progress (Prop. 15 S (2015–2016), ch. 4).",
+    ),
+    "measures_verdict": (
+        "Tiltak {year}: {done} av {n} gjennomført, {late} forsinket, {under_way} i gang, "
+        "{not_started} ikke startet.",
+        "Measures {year}: {done} of {n} carried out, {late} late, {under_way} under way, "
+        "{not_started} not started.",
+    ),
+    "measures_table": (
+        "Planens tiltak for mål {goal} ({year})",
+        "The plan's measures for goal {goal} ({year})",
+    ),
+    "measures_download": ("Tiltakene, alle år", "The measures, every year"),
+    "col_measure": ("Tiltak", "Measure"),
+    "col_owner": ("Ansvarlig", "Owner"),
+    "col_due": ("Frist", "Due"),
+    "col_progress": ("Framdrift", "Progress"),
+    "col_carried_out": ("Gjennomført år", "Carried out in"),
+    "col_evidence": ("Dokumentasjon", "Evidence"),
+    "col_source": ("Kilde i planen", "Where in the plan"),
 }
 
 

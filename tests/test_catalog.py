@@ -319,3 +319,40 @@ def test_the_citation_check_catches_issue_numbers_and_line_numbers():
     issue, line = "issue" + " 12", "L" + "567"
     assert forbidden_citations(f"as {issue} asks, see {line}") == [line, issue]
     assert forbidden_citations("Issues" + "-3 and GX #11579, loaded by l14") == ["Issues" + "-3"]
+
+
+def test_every_measure_has_a_goal_an_owner_a_due_year_and_texts_in_both_languages():
+    rows = catalog.measure_rows()
+    assert len(rows) >= 15 and {r["goal"] for r in rows} == {1, 2, 3, 4, 5}
+    plan = catalog.load_catalog()["documents"]["plan"]
+    for row in rows:
+        assert row["measure_no"] != row["measure_en"] and row["owner_no"] != row["owner_en"]
+        assert row["source_ref_no"].startswith(plan["no"] + ": kap. ")
+        assert row["source_ref_en"].startswith(plan["en"] + ": ch. ")
+        assert 2015 <= row["due_year"] <= 2020
+    assert not [hit for r in rows for text in r.values() if isinstance(text, str) for hit in forbidden_citations(text)]
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda m: m["measures"][0].update(owner="nav"), "owner 'nav' is not under `owners`"),
+        (lambda m: m["measures"][0].update(goal=6), "goal 6 is not one of the plan's"),
+        (lambda m: m["measures"][1].update(id=m["measures"][0]["id"]), "the id is used twice"),
+        (lambda m: m["measures"][0].pop("en"), "every text needs bokmål (no) and English (en)"),
+    ],
+)
+def test_a_measure_without_goal_owner_unique_id_or_english_fails_at_load(tmp_path, monkeypatch, edit, message):
+    from rusmonitor.settings import MEASURES_PATH
+
+    declared = catalog._fix_norwegian_keys(yaml.safe_load(MEASURES_PATH.read_text(encoding="utf-8")))
+    edit(declared)
+    broken = tmp_path / "measures.yml"
+    broken.write_text(yaml.safe_dump(declared, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(catalog, "MEASURES_PATH", broken)
+    catalog.load_measures.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            catalog.load_measures()
+    finally:
+        catalog.load_measures.cache_clear()

@@ -321,3 +321,20 @@ def test_an_export_without_fhis_columns_is_refused_naming_the_line(tmp_path):
     target.write_text(text.replace("Geografi,År", "Sted,År", 1), encoding="utf-8")
     with pytest.raises(LoadError, match=r"line 1: a statistikkbank export has the columns Geografi"):
         load_source("fhi_statistikkbank", landing, tmp_path / "wh.duckdb")
+
+
+def test_an_export_dated_by_when_it_was_made_does_not_make_the_other_sources_stale(fhi, tmp_path):
+    """fhi_statistikkbank's folder is 2025, the year it was exported: the reporting year the
+    freshness suite holds the sources to stays the newest year of the sources dated by their
+    figures."""
+    import shutil
+
+    from rusmonitor.generate import generate
+    from rusmonitor.quality import validate_freshness
+
+    warehouse = tmp_path / "wh.duckdb"
+    shutil.copy(fhi["root"] / "wh.duckdb", warehouse)
+    generate(years=[2024], out=tmp_path / "landing", sources=["ssb_population"])
+    load_source("ssb_population", tmp_path / "landing", warehouse)
+    (result,) = validate_freshness(warehouse, sources=["ssb_population"])
+    assert result.success, [(o.expectation, o.unexpected) for o in result.outcomes if not o.success]

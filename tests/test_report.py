@@ -104,7 +104,7 @@ def _norwegian(value: float, decimals: int = 0) -> str:
 def test_overview_shows_each_goal_with_its_core_indicators(pipeline, monkeypatch):
     serving = pipeline["serving"]
     at = _app(serving, monkeypatch)
-    assert [s.value for s in at.subheader] == [f"Mål {g}" for g in range(1, 6)]
+    assert [s.value for s in at.subheader] == [f"Mål {g}" for g in range(1, 6)] + ["Tiltakene i planen"]
     core = _sql(
         serving,
         "SELECT name_no FROM dim_indicator WHERE priority = 'core' AND indicator_id IN "
@@ -233,6 +233,63 @@ def test_english_switch_takes_labels_from_the_catalog(pipeline, monkeypatch):
         pipeline["serving"], "SELECT name_en FROM dim_indicator WHERE indicator_id = 'tsb_patients'"
     )[0]
     assert name_en in labels
+
+
+@pytest.mark.parametrize("lang", ["no", "en"])
+def test_overview_shows_the_plans_measures_per_goal_at_the_plans_end_and_now(pipeline, monkeypatch, lang):
+    serving = pipeline["serving"]
+    counts = _sql(
+        serving,
+        "SELECT goal, year, count(*), "
+        + ", ".join(
+            f"count(*) FILTER (WHERE progress = '{p}')"
+            for p in ("carried_out", "late", "under_way", "not_started")
+        )
+        + " FROM mart_measure_progress WHERE year IN (2020, (SELECT max(year) FROM mart_measure_progress)) "
+        "GROUP BY ALL ORDER BY ALL",
+    )
+    at = _app(serving, monkeypatch, lang=lang)
+    key = "Tiltak" if lang == "no" else "Measures"
+    lines = [m.value for m in at.markdown if m.value.startswith(f"{key} 20")]
+    # a line per goal and year (the plan's last, the latest), with the mart's counts
+    template = {
+        "no": "Tiltak {y}: {d} av {n} gjennomført, {late} forsinket, {u} i gang, {ns} ikke startet.",
+        "en": "Measures {y}: {d} of {n} carried out, {late} late, {u} under way, {ns} not started.",
+    }[lang]
+    assert lines == [
+        template.format(y=year, d=done, n=n, late=late, u=under_way, ns=not_started)
+        for _, year, n, done, late, under_way, not_started in counts
+    ]
+    assert len(lines) == 2 * 5
+    # each goal's latest table: the measure's text in the page's language, first of goal 1 first
+    (first,) = _sql(
+        serving,
+        f"SELECT measure_{lang} FROM mart_measure_progress WHERE goal = 1 "
+        "AND year = (SELECT max(year) FROM mart_measure_progress) ORDER BY measure_order LIMIT 1",
+    )
+    assert len(at.dataframe) >= 5
+    assert at.dataframe[0].value[{"no": "Tiltak", "en": "Measure"}[lang]].iloc[0] == first[0]
+    assert [b.label for b in at.get("download_button")][-3:] == ["CSV", "Excel", "JSON-stat2"]
+
+
+def test_the_measure_downloads_hold_every_measure_and_year(pipeline):
+    with duckdb.connect(str(pipeline["serving"]), read_only=True) as con:
+        rows = con.execute("SELECT * FROM mart_measure_progress").df()
+    frame = report_export.measure_frame(rows, "en")
+    assert len(frame) == rows.measure_id.nunique() * rows.year.nunique()
+    parsed = list(csv.DictReader(io.StringIO(report_export.to_csv(frame).decode("utf-8-sig")), delimiter=";"))
+    assert len(parsed) == len(frame) and set(parsed[0]) >= {"measure", "owner", "due_year", "progress"}
+    dataset = json.loads(report_export.jsonstat_bytes(report_export.measure_jsonstat(frame, "measures", {})))
+    assert dataset["id"] == ["goal", "progress", "year"]
+    assert len(dataset["value"]) == dataset["size"][0] * dataset["size"][1] * dataset["size"][2]
+    assert sum(dataset["value"]) == len(frame)  # each measure once a year, in one progress
+    late = int((frame.progress == "late").sum())
+    position = dataset["dimension"]["progress"]["category"]["index"].index("late")
+    years = dataset["size"][2]
+    assert (
+        sum(v for i, v in enumerate(dataset["value"]) if (i // years) % dataset["size"][1] == position)
+        == late
+    )
 
 
 def test_overview_without_published_data_says_what_to_do(tmp_path, monkeypatch):

@@ -50,7 +50,10 @@ def _publish_quality(docs: bool = True) -> None:
         quality.build_data_docs()
 
 
-@task
+# one XCom, not one per key: TaskFlow would push a `-> dict` task's keys (here file names) as
+# XCom keys in the execution API's URL, and a name with ø or å (FHI's "Dødsårsaker, ettårig.csv")
+# fails there
+@task(multiple_outputs=False)
 def load_source(source: str) -> dict:
     """Load one source's landing files into raw.<table>, in batches through their GX raw
     checkpoint (a critical failure rolls back the file that fails); returns what each file did."""

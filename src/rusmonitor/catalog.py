@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from rusmonitor.settings import CATALOG_PATH, REFERENCE_FIGURES_PATH
+from rusmonitor.settings import CATALOG_PATH, MEASURES_PATH, REFERENCE_FIGURES_PATH
 from rusmonitor.sources import LOADED_SOURCES, source
 
 
@@ -288,3 +288,53 @@ def indicator_rows() -> list[dict[str, Any]]:
 def reference_figures() -> list[dict[str, str]]:
     with REFERENCE_FIGURES_PATH.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def load_measures() -> dict[str, Any]:
+    """The plan's concrete measures (catalog/measures.yml): each with its goal, owner, due year
+    and where the plan states it, in bokmål and English."""
+    with MEASURES_PATH.open(encoding="utf-8") as f:
+        declared = _fix_norwegian_keys(yaml.safe_load(f))
+    goals, owners = load_catalog()["goals"], declared["owners"]
+    seen: set[str] = set()
+    for m in declared["measures"]:
+        where = f"measure {m.get('id')!r} in {MEASURES_PATH}"
+        if m["id"] in seen:
+            raise ValueError(f"{where}: the id is used twice")
+        seen.add(m["id"])
+        if m["goal"] not in goals:
+            raise ValueError(f"{where}: goal {m['goal']} is not one of the plan's {sorted(goals)}")
+        if m["owner"] not in owners:
+            raise ValueError(f"{where}: owner {m['owner']!r} is not under `owners` ({sorted(owners)})")
+        for text in (m, m["ref"], owners[m["owner"]]):
+            if not (str(text.get("no", "")).strip() and str(text.get("en", "")).strip()):
+                raise ValueError(f"{where}: every text needs bokmål (no) and English (en)")
+    return declared
+
+
+def measure_ids() -> tuple[str, ...]:
+    return tuple(m["id"] for m in load_measures()["measures"])
+
+
+def measure_rows() -> list[dict[str, Any]]:
+    """One flat row per measure, as raw.catalog_measures holds it: texts in both languages, the
+    owner's name and the plan's title with the chapter."""
+    declared = load_measures()
+    plan = load_catalog()["documents"]["plan"]
+    return [
+        {
+            "measure_id": m["id"],
+            "measure_order": order,
+            "goal": m["goal"],
+            "due_year": m["due"],
+            "owner_id": m["owner"],
+            "owner_no": declared["owners"][m["owner"]]["no"],
+            "owner_en": declared["owners"][m["owner"]]["en"],
+            "measure_no": m["no"],
+            "measure_en": m["en"],
+            "source_ref_no": f"{plan['no']}: {m['ref']['no']}",
+            "source_ref_en": f"{plan['en']}: {m['ref']['en']}",
+        }
+        for order, m in enumerate(declared["measures"], start=1)
+    ]

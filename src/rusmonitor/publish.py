@@ -37,6 +37,7 @@ PUBLISHED_TABLES = (
     "dim_municipality_catchment",
     "dim_time",
     *(f"mart_goal_{goal}" for goal in range(1, 6)),
+    "mart_measure_progress",
 )
 
 

@@ -184,3 +184,69 @@ def _units(units: Mapping[str, str]) -> dict:
 
 def jsonstat_bytes(dataset: dict) -> bytes:
     return json.dumps(dataset, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+PROGRESS = ("carried_out", "under_way", "not_started", "late")
+PROGRESS_LABELS = {
+    "no": {
+        "carried_out": "gjennomført",
+        "under_way": "i gang",
+        "not_started": "ikke startet",
+        "late": "forsinket",
+    },
+    "en": {
+        "carried_out": "carried out",
+        "under_way": "under way",
+        "not_started": "not started",
+        "late": "late",
+    },
+}
+
+
+def measure_frame(rows: pd.DataFrame, lang: str = "no") -> pd.DataFrame:
+    """The measure register as downloaded: a row per measure and year (given in the plan's
+    order, as mart_measure_progress is read), texts in one language."""
+    return (
+        pd.DataFrame(
+            {
+                "year": rows["year"].astype(int),
+                "goal": rows["goal"].astype(int),
+                "measure_id": rows["measure_id"],
+                "measure": rows[f"measure_{lang}"],
+                "owner": rows[f"owner_{lang}"],
+                "due_year": rows["due_year"].astype(int),
+                "progress": rows["progress"],
+                "progress_label": rows["progress"].map(PROGRESS_LABELS[lang]),
+                "carried_out_year": rows["carried_out_year"].astype("Int64"),
+                "evidence": rows["evidence"],
+                "source": rows[f"source_ref_{lang}"],
+            }
+        )
+        # in the plan's order within each goal (the rows come in measure_order)
+        .sort_values(["year", "goal"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def measure_jsonstat(frame: pd.DataFrame, label: str, metadata: Mapping[str, Any], lang: str = "no") -> dict:
+    """JSON-stat 2.0 of the register's counts: measures per goal, progress and year."""
+    goals = sorted(frame["goal"].unique().tolist())
+    years = sorted(frame["year"].unique().tolist())
+    counts = frame.groupby(["goal", "progress", "year"]).size()
+    values = [int(counts.get((g, p, y), 0)) for g in goals for p in PROGRESS for y in years]
+    return {
+        "version": "2.0",
+        "class": "dataset",
+        "label": label,
+        "source": metadata.get("source", "rusmonitor"),
+        "updated": metadata.get("updated", ""),
+        "id": ["goal", "progress", "year"],
+        "size": [len(goals), len(PROGRESS), len(years)],
+        "dimension": {
+            "goal": {"category": {"index": [str(g) for g in goals]}},
+            "progress": {"category": {"index": list(PROGRESS), "label": PROGRESS_LABELS[lang]}},
+            "year": {"category": {"index": [str(y) for y in years]}},
+        },
+        "value": values,
+        "extension": {"unit": "measures", "metadata": dict(metadata)},
+    }

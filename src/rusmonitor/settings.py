@@ -14,6 +14,7 @@ STREAMLIT_APP = ROOT / "streamlit_app" / "app.py"
 PACKAGE_DIR = Path(__file__).resolve().parent
 CATALOG_PATH = PACKAGE_DIR / "catalog" / "indicators.yml"
 REFERENCE_FIGURES_PATH = PACKAGE_DIR / "catalog" / "reference_figures.csv"
+MEASURES_PATH = PACKAGE_DIR / "catalog" / "measures.yml"
 GEOGRAPHY_SEED = DBT_PROJECT_DIR / "seeds" / "ref_geography_2024.csv"
 MUNICIPALITY_VERSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "ref_municipality_versions.csv"
 MUNICIPALITY_CROSSWALK_SEED = DBT_PROJECT_DIR / "seeds" / "ref_municipality_crosswalk.csv"

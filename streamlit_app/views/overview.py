@@ -7,10 +7,12 @@ freshness, the trend over the plan period). Baseline, change and status come fro
 import pandas as pd
 import streamlit as st
 
+import downloads
 import formatting as fmt
 import report_data
 import trend_marker
 from page_context import published, published_caption, published_short, quality_banner
+from rusmonitor import report_export
 from texts import catalog_text, lang, t
 
 pub = published()
@@ -104,11 +106,59 @@ def tile(meta, label: str | None, series: pd.DataFrame) -> None:
     st.caption(trend_marker.marker(trends, series))
 
 
+measures = report_data.measure_progress(pub.path, pub.version)
+PLAN_END = 2020  # the plan's last year: what it promised by then, beside where things stand now
+
+
+def measure_summary(goal: int) -> None:
+    """The goal's measures at the plan's end and in the latest reported year: a line of counts
+    each, and the latest year's table when opened."""
+    if measures.empty:
+        return
+    mine = measures[measures.goal == goal]
+    if mine.empty:
+        return
+    for year in sorted({y for y in (PLAN_END, int(measures.year.max())) if y in set(mine.year)}):
+        counts = mine[mine.year == year].progress.value_counts()
+        st.markdown(
+            t(
+                "measures_verdict",
+                year=year,
+                done=int(counts.get("carried_out", 0)),
+                n=int(counts.sum()),
+                late=int(counts.get("late", 0)),
+                under_way=int(counts.get("under_way", 0)),
+                not_started=int(counts.get("not_started", 0)),
+            )
+        )
+    year = int(mine.year.max())
+    rows = mine[mine.year == year]
+    shown = report_export.measure_frame(rows, lang())
+    with st.expander(t("measures_table", goal=goal, year=year)):
+        st.dataframe(
+            shown[
+                ["measure", "owner", "due_year", "progress_label", "carried_out_year", "evidence", "source"]
+            ].rename(
+                columns={
+                    "measure": t("col_measure"),
+                    "owner": t("col_owner"),
+                    "due_year": t("col_due"),
+                    "progress_label": t("col_progress"),
+                    "carried_out_year": t("col_carried_out"),
+                    "evidence": t("col_evidence"),
+                    "source": t("col_source"),
+                }
+            ),
+            hide_index=True,
+        )
+
+
 for goal, goal_meta in pub.catalog.sort_values("catalog_order").groupby("goal", sort=True):
     st.divider()
     st.subheader(f"{t('goal')} {goal}")
     st.markdown(f"*{catalog_text(goal_meta.iloc[0], 'goal')}*")
     st.markdown(f"**{verdict(goal_meta.index)}**")
+    measure_summary(int(goal))
     core = goal_meta[goal_meta.priority == "core"]
     columns = st.columns(3)
     tiles = [(meta, *each) for indicator_id, meta in core.iterrows() for each in headlines(indicator_id)]
@@ -120,4 +170,9 @@ for goal, goal_meta in pub.catalog.sort_values("catalog_order").groupby("goal", 
         label=t("open_goal", goal=goal) + " →",
         query_params={"lang": lang()},
     )
+if not measures.empty:
+    st.divider()
+    st.subheader(t("measures_heading"))
+    st.caption(t("measures_caption"))
+    downloads.measure_buttons(pub, measures)
 published_caption(pub)

@@ -613,11 +613,14 @@ def _log_result(source: str, n: int, total: int, result: LoadResult) -> None:
 
 
 def load_catalog(warehouse: Path | None = None) -> int:
-    """Write the indicator catalog to raw.catalog_indicators (replacing it: it is small and
-    versioned with the code, so the table always mirrors the catalog file)."""
+    """Write the indicator catalog to raw.catalog_indicators and the plan's measures to
+    raw.catalog_measures (replacing both: they are small and versioned with the code, so the
+    tables always mirror the catalog files). Returns the indicators written."""
     frame = pd.DataFrame(catalog.indicator_rows())
+    measures = pd.DataFrame(catalog.measure_rows())
     with connect(warehouse) as con:
-        con.register("catalog_frame", frame)
-        con.execute("CREATE OR REPLACE TABLE raw.catalog_indicators AS SELECT * FROM catalog_frame")
-        con.unregister("catalog_frame")
+        for table, rows in (("catalog_indicators", frame), ("catalog_measures", measures)):
+            con.register("catalog_frame", rows)
+            con.execute(f"CREATE OR REPLACE TABLE raw.{table} AS SELECT * FROM catalog_frame")
+            con.unregister("catalog_frame")
     return len(frame)

@@ -19,7 +19,8 @@ from rusmonitor.contracts import Contract
 # Bulletin workbook (a row per country, a column per year) or an FHI statistikkbank CSV export
 # (each into its one table)
 READERS = ("csv", "samdata_workbook", "jsonstat2", "statbank_csv", "euda_workbook", "fhi_csv")
-KINDS = ("register", "samdata", "reference", "survey")
+# follow_up: the plan's own follow-up (the measure owners' status reports)
+KINDS = ("register", "samdata", "reference", "survey", "follow_up")
 # the years a source covers unless it says otherwise
 DEFAULT_YEARS: tuple[int, ...] = tuple(range(2010, 2025))
 
@@ -48,7 +49,7 @@ class Source:
     number: int
     name_no: str
     name_en: str
-    kind: str  # register | samdata | reference | survey
+    kind: str  # register | samdata | reference | survey | follow_up
     extracts: tuple[Extract, ...]
     # whether its rows are persons (or their episodes, stays, answers): disclosure control then
     # treats row and unexpected counts in its quality results as counts of persons
