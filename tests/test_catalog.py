@@ -330,7 +330,9 @@ def test_every_measure_has_a_goal_an_owner_a_due_year_and_texts_in_both_language
         assert row["source_ref_no"].startswith(plan["no"] + ": kap. ")
         assert row["source_ref_en"].startswith(plan["en"] + ": ch. ")
         assert 2015 <= row["due_year"] <= 2020
-    assert not [hit for r in rows for text in r.values() if isinstance(text, str) for hit in forbidden_citations(text)]
+    assert not [
+        hit for r in rows for text in r.values() if isinstance(text, str) for hit in forbidden_citations(text)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -342,7 +344,9 @@ def test_every_measure_has_a_goal_an_owner_a_due_year_and_texts_in_both_language
         (lambda m: m["measures"][0].pop("en"), "every text needs bokmål (no) and English (en)"),
     ],
 )
-def test_a_measure_without_goal_owner_unique_id_or_english_fails_at_load(tmp_path, monkeypatch, edit, message):
+def test_a_measure_without_goal_owner_unique_id_or_english_fails_at_load(
+    tmp_path, monkeypatch, edit, message
+):
     from rusmonitor.settings import MEASURES_PATH
 
     declared = catalog._fix_norwegian_keys(yaml.safe_load(MEASURES_PATH.read_text(encoding="utf-8")))
