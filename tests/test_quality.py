@@ -54,7 +54,12 @@ def _mart_frame() -> pd.DataFrame:
     rows = []
     places = [("national", "NO")] + [("rhf", code) for code in quality.RHF_CODES]
     for indicator in catalog.published_indicators():
-        for year, (level, code) in ((y, p) for y in (2013, 2014) for p in places):
+        # 2013-2014, and the years an indicator of an edition-dated source covers (its `years`)
+        declared = catalog.indicator(indicator).get("years")
+        years = sorted(
+            {2013, 2014} | (set(range(declared["first"], declared["last"] + 1)) if declared else set())
+        )
+        for year, (level, code) in ((y, p) for y in years for p in places):
             rows.append(
                 {
                     "indicator_id": indicator,
