@@ -227,7 +227,7 @@ def test_english_switch_takes_labels_from_the_catalog(pipeline, monkeypatch):
     at.toggle(key="english").set_value(True).run()
     assert not at.exception
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
-    assert [s.value for s in at.subheader] == [f"Goal {g}" for g in range(1, 6)]
+    assert [s.value for s in at.subheader] == [f"Goal {g}" for g in range(1, 6)] + ["The plan's measures"]
     labels = " ".join(m.label for m in at.metric)
     (name_en,) = _sql(
         pipeline["serving"], "SELECT name_en FROM dim_indicator WHERE indicator_id = 'tsb_patients'"
