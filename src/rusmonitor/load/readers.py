@@ -405,7 +405,6 @@ STATBANK_SEX |= {"Females": "2", "Kvinner": "2"}
 STATBANK_LONG = (("region",), ("kjønn", "sex"), ("alder", "age"), ("statistikkvariabel", "contents"))
 STATBANK_LONG += (("år", "year"),)
 STATBANK_PERSONS = ("Personer", "Persons")
-STATBANK_SYMBOLS = (".", "..", "...", ":", "-")
 # SSB's regions that are no municipality (Svalbard and Jan Mayen, the continental shelf, people
 # of divided municipalities or unknown residence): no one lives in them in 07459
 STATBANK_NOT_MUNICIPALITIES = ("21-22", "23", "Rest")
@@ -436,15 +435,17 @@ def _statbank_header_error(path: Path, line: int, header: list[str], bad: list[s
     )
 
 
-def _statbank_cells(cells: list[str]) -> tuple[list[str | None], list[str | None]]:
-    """A value column's persons and status symbols: a symbol (SSB's '..', ':') is no number."""
-    symbol = [c if c in STATBANK_SYMBOLS else None for c in cells]
+def _statbank_cells(cells: list[str], symbols: tuple[str, ...]) -> tuple[list[str | None], list[str | None]]:
+    """A value column's persons and status symbols: a symbol (SSB's '..', ':', those the
+    contract's status column allows) is no number."""
+    symbol = [c if c in symbols else None for c in cells]
     return [None if s is not None or c == "" else c for c, s in zip(cells, symbol, strict=True)], symbol
 
 
 def _read_statbank_csv(path: Path, contract: Contract) -> Incoming:
     """SSB statbank's CSV download (table 07459: region, sex, age, year, persons) as the
     contract's rows, one per value, each naming its line."""
+    symbols = contract.column("status").allowed or ()
     lines = list(_lines(_statbank_text(path)))
     start = next((i for i, line in enumerate(lines) if line.strip().strip('"').startswith("region")), None)
     if start is None:
@@ -481,7 +482,7 @@ def _read_statbank_csv(path: Path, contract: Contract) -> Incoming:
                 str(path),
                 f"{path}: line {other[0]}: contents {shown(other[1])}, not persons {list(STATBANK_PERSONS)}",
             )
-        persons, symbol = _statbank_cells(column(5))
+        persons, symbol = _statbank_cells(column(5), symbols)
         df = pd.DataFrame(
             {
                 "region": column(0),
@@ -501,7 +502,7 @@ def _read_statbank_csv(path: Path, contract: Contract) -> Incoming:
             )
         frames = []
         for k, m in enumerate(values):
-            persons, symbol = _statbank_cells(column(2 + k))
+            persons, symbol = _statbank_cells(column(2 + k), symbols)
             frames.append(
                 pd.DataFrame(
                     {
